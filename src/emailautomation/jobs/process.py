@@ -1,0 +1,493 @@
+"""``process_account``: one account's new mail read, extracted and stored exactly once.
+
+Everything stateful (engine, session, IMAP connection) is created here, in the
+calling thread or process, and closed before returning. The arguments are
+plain values, so the same call runs on a Qt worker, in the CLI, in a
+subprocess or on a queue worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emailautomation import secrets
+from emailautomation.errors import (
+    AccountNotFound,
+    EmailAutomationError,
+    MalformedMessage,
+)
+from emailautomation.extract import extract
+from emailautomation.extract.model import Extraction, Reader
+from emailautomation.jobs.events import (
+    CancelCheck,
+    Connecting,
+    Finished,
+    FoundNew,
+    MessageDone,
+    ProgressCallback,
+    RunSummary,
+)
+from emailautomation.jobs.readers import load_readers
+from emailautomation.mail.imap import FETCH_BATCH, Mailbox, ServerSettings
+from emailautomation.mail.message import message_key, parse_alert
+from emailautomation.store.database import Database
+from emailautomation.store.models import (
+    FolderState,
+    MailAccount,
+    MessageOutcome,
+    ProcessedMessage,
+    Run,
+    RunStatus,
+    Transaction,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _no_progress(_event: object) -> None:
+    return None
+
+
+def _never_cancel() -> bool:
+    return False
+
+
+def process_account(
+    account_id: int,
+    db_url: str,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+    *,
+    batch_size: int = FETCH_BATCH,
+) -> RunSummary:
+    """Read the account's new mail and store what it says. Never raises for
+    mail, keychain or message problems: those end the run as ``failed`` with
+    the reason kept on the run and on the account.
+
+    ``progress`` receives ``jobs.events`` values; ``cancel`` is polled between
+    messages and stops the run cleanly, keeping what was already read.
+    """
+    report = progress or _no_progress
+    should_stop = cancel or _never_cancel
+    database = Database(db_url)
+    try:
+        with database.session() as session:
+            summary = _run(session, account_id, report, should_stop, batch_size)
+    finally:
+        database.close()
+    report(Finished(summary))
+    return summary
+
+
+class _Counts:
+    def __init__(self) -> None:
+        self.found = 0
+        self.stored = 0
+        self.ignored = 0
+        self.failed = 0
+        self.skipped = 0
+        self.new_transactions: list[str] = []
+
+    def add(self, outcome: str) -> None:
+        if outcome == MessageOutcome.TRANSACTION:
+            self.stored += 1
+        elif outcome == MessageOutcome.IGNORED:
+            self.ignored += 1
+        else:
+            self.failed += 1
+
+
+def _run(
+    session: Session,
+    account_id: int,
+    report: ProgressCallback,
+    should_stop: CancelCheck,
+    batch_size: int,
+) -> RunSummary:
+    account = session.get(MailAccount, account_id)
+    if account is None:
+        raise AccountNotFound(f"No mail account with id {account_id}.")
+    run = Run(account_id=account.id, status=RunStatus.RUNNING.value)
+    session.add(run)
+    session.commit()
+    counts = _Counts()
+    log.info("run %s started for account %r", run.id, account.name)
+
+    try:
+        status = _sync(session, account, run, counts, report, should_stop, batch_size)
+    except EmailAutomationError as exc:
+        session.rollback()
+        return _finish(session, account, run, counts, RunStatus.FAILED, exc)
+    except Exception as exc:
+        session.rollback()
+        log.exception("run %s of account %r crashed", run.id, account.name)
+        return _finish(session, account, run, counts, RunStatus.FAILED, exc)
+    return _finish(session, account, run, counts, status, None)
+
+
+def _sync(
+    session: Session,
+    account: MailAccount,
+    run: Run,
+    counts: _Counts,
+    report: ProgressCallback,
+    should_stop: CancelCheck,
+    batch_size: int,
+) -> RunStatus:
+    report(Connecting(account.id, account.name, account.host, account.port))
+    password = secrets.get_password(account.secret_ref)
+    settings = ServerSettings(
+        host=account.host,
+        port=account.port,
+        security=account.security,
+        username=account.username,
+    )
+    readers = load_readers(session)
+
+    with Mailbox.connect(settings, password) as mailbox:
+        del password
+        folder = mailbox.select(account.folder)
+        state = session.scalar(
+            select(FolderState).where(
+                FolderState.account_id == account.id,
+                FolderState.folder == account.folder,
+            )
+        )
+        if state is not None and state.uidvalidity != folder.uidvalidity:
+            log.info(
+                "UIDVALIDITY of %r changed (%s → %s): rescanning, message keys "
+                "keep anything from being stored twice",
+                account.folder,
+                state.uidvalidity,
+                folder.uidvalidity,
+            )
+            state.uidvalidity = folder.uidvalidity
+            state.last_uid = 0
+        if state is None:
+            state = FolderState(
+                account_id=account.id,
+                folder=account.folder,
+                uidvalidity=folder.uidvalidity,
+                last_uid=0,
+            )
+            session.add(state)
+
+        after = state.last_uid
+        if after and folder.uidnext is not None and folder.uidnext <= after + 1:
+            uids: list[int] = []  # nothing arrived: no SEARCH at all
+        else:
+            uids = mailbox.search_new(
+                after_uid=after,
+                since=None if after else account.effective_since(),
+                senders=account.senders or (),
+            )
+        counts.found = len(uids)
+        run.found = len(uids)
+        report(FoundNew(account.id, len(uids)))
+
+        index = 0
+        for batch in mailbox.fetch(uids, batch_size):
+            handled_up_to = None
+            for uid, raw in batch:
+                if should_stop():
+                    break
+                index += 1
+                outcome, summary = _store_message(
+                    session, account, run, state, uid, raw, readers, counts
+                )
+                handled_up_to = uid
+                report(MessageDone(account.id, index, len(uids), outcome, summary))
+            if handled_up_to is not None:
+                state.last_uid = max(state.last_uid, handled_up_to)
+            _save_counts(run, counts)
+            # One commit holds each message's record, its transaction and the
+            # folder position: a crash loses or repeats nothing.
+            session.commit()
+            if should_stop():
+                log.info("run %s cancelled after %d messages", run.id, index)
+                return RunStatus.CANCELLED
+
+        if folder.uidnext is not None:
+            state.last_uid = max(state.last_uid, folder.uidnext - 1)
+        session.commit()
+    return RunStatus.SUCCEEDED
+
+
+def _store_message(
+    session: Session,
+    account: MailAccount,
+    run: Run,
+    state: FolderState,
+    uid: int,
+    raw: bytes,
+    readers: Sequence[Reader],
+    counts: _Counts,
+) -> tuple[str, str]:
+    try:
+        alert = parse_alert(raw)
+    except MalformedMessage as exc:
+        alert = None
+        key = message_key(None, raw)
+        extraction = None
+        failure = f"malformed message: {exc}"
+    else:
+        key = message_key(alert.message_id, raw)
+        failure = None
+
+    already = session.scalar(
+        select(ProcessedMessage.id).where(
+            ProcessedMessage.account_id == account.id, ProcessedMessage.key == key
+        )
+    )
+    if already is not None:
+        counts.skipped += 1
+        return "skipped", "already read"
+
+    if alert is not None:
+        try:
+            extraction = extract(alert, readers)
+        except Exception as exc:  # a bug in a reader must not end the run
+            log.exception("extraction failed on uid %s", uid)
+            failure = f"extraction error: {type(exc).__name__}: {exc}"
+            extraction = None
+
+    message = ProcessedMessage(
+        account_id=account.id,
+        run_id=run.id,
+        key=key,
+        folder=state.folder,
+        uid=uid,
+        uidvalidity=state.uidvalidity,
+        sender=alert.sender if alert else None,
+        subject=alert.subject if alert else None,
+        sent_at=_naive_utc(alert.sent_at) if alert else None,
+        raw=raw,
+    )
+    session.add(message)
+    summary = _apply(session, account, message, extraction, failure)
+    counts.add(message.outcome)
+    if message.outcome == MessageOutcome.TRANSACTION:
+        counts.new_transactions.append(summary)
+    # Flush so a second copy of this message later in the batch is seen.
+    session.flush()
+    return message.outcome, summary
+
+
+def _apply(
+    session: Session,
+    account: MailAccount,
+    message: ProcessedMessage,
+    extraction: Extraction | None,
+    failure: str | None,
+) -> str:
+    """Set the message's outcome and, for a transaction, add or update its row."""
+    if extraction is None:
+        message.outcome = MessageOutcome.FAILED.value
+        message.reason = failure or "unknown failure"
+        message.format = None
+        return message.reason
+    fields = extraction.transaction
+    if fields is None:
+        message.outcome = MessageOutcome.IGNORED.value
+        message.reason = extraction.reason
+        if extraction.detail:
+            message.reason = f"{extraction.reason}: {extraction.detail}"
+        message.format = None
+        return message.reason or "ignored"
+
+    message.outcome = MessageOutcome.TRANSACTION.value
+    message.reason = None
+    message.format = fields.format
+    row = message.transaction
+    if row is None:
+        row = Transaction(mail_account_id=account.id, message=message)
+        session.add(row)
+    edited = set(row.edited_fields or ())
+    values = {
+        "amount": fields.amount,
+        "currency": fields.currency,
+        "direction": fields.direction,
+        "account": fields.account,
+        "merchant": fields.merchant,
+        "date": fields.date,
+        "time": fields.time,
+        "balance": fields.balance,
+        "reference": fields.reference,
+        "bank": fields.bank,
+        "format": fields.format,
+        "template_id": fields.template_id,
+    }
+    for name, value in values.items():
+        if name not in edited:
+            setattr(row, name, value)
+    _flag_duplicates(session, row)
+    merchant = f" at {fields.merchant}" if fields.merchant else ""
+    return f"{fields.currency} {fields.amount}{merchant}"
+
+
+def _flag_duplicates(session: Session, row: Transaction) -> None:
+    """Mark rows that look alike (same day, amount, currency, card); keep them all."""
+    twins = session.scalars(
+        select(Transaction).where(
+            Transaction.mail_account_id == row.mail_account_id,
+            Transaction.date == row.date,
+            Transaction.amount == row.amount,
+            Transaction.currency == row.currency,
+            Transaction.account == row.account,
+            Transaction.direction == row.direction,
+        )
+    ).all()
+    others = [twin for twin in twins if twin is not row]
+    if others:
+        row.possible_duplicate = True
+        for twin in others:
+            twin.possible_duplicate = True
+
+
+def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _save_counts(run: Run, counts: _Counts) -> None:
+    run.stored = counts.stored
+    run.ignored = counts.ignored
+    run.failed = counts.failed
+    run.skipped = counts.skipped
+
+
+def _finish(
+    session: Session,
+    account: MailAccount,
+    run: Run,
+    counts: _Counts,
+    status: RunStatus,
+    error: BaseException | None,
+) -> RunSummary:
+    run.status = status.value
+    run.finished_at = utcnow()
+    _save_counts(run, counts)
+    account.last_check_at = run.finished_at
+    message = None
+    kind = None
+    if error is not None:
+        kind = type(error).__name__
+        if isinstance(error, EmailAutomationError):
+            message = str(error)
+        else:
+            message = f"Internal error ({kind}): {error}"
+        run.error = message
+        run.error_kind = kind
+        account.last_error = message
+        log.warning("account %r failed: %s", account.name, message)
+    else:
+        account.last_error = None
+        log.info(
+            "account %r: %d new, %d stored, %d ignored, %d failed",
+            account.name,
+            counts.found,
+            counts.stored,
+            counts.ignored,
+            counts.failed,
+        )
+    session.commit()
+    return RunSummary(
+        account_id=account.id,
+        account_name=account.name,
+        run_id=run.id,
+        status=status.value,
+        found=counts.found,
+        stored=counts.stored,
+        ignored=counts.ignored,
+        failed=counts.failed,
+        skipped=counts.skipped,
+        error=message,
+        error_kind=kind,
+        new_transactions=counts.new_transactions[:50],
+    )
+
+
+def reread_messages(
+    db_url: str,
+    *,
+    account_id: int | None = None,
+    outcomes: Iterable[str] = (MessageOutcome.IGNORED, MessageOutcome.FAILED),
+    sender: str | None = None,
+    message_ids: Sequence[int] | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> dict[str, int]:
+    """Read stored messages again (after a parser change or a taught template).
+
+    Works from the bytes kept in the database; nothing is fetched. ``sender``
+    is an address or a domain. Hand edits on existing transactions are kept.
+    Returns counts per new outcome.
+    """
+    report = progress or _no_progress
+    should_stop = cancel or _never_cancel
+    totals = {"transaction": 0, "ignored": 0, "failed": 0}
+    database = Database(db_url)
+    try:
+        with database.session() as session:
+            query = select(ProcessedMessage).where(
+                ProcessedMessage.outcome.in_([str(o) for o in outcomes])
+            )
+            if account_id is not None:
+                query = query.where(ProcessedMessage.account_id == account_id)
+            if message_ids is not None:
+                query = query.where(ProcessedMessage.id.in_(list(message_ids)))
+            if sender:
+                sender = sender.lower()
+                if "@" in sender:
+                    query = query.where(ProcessedMessage.sender == sender)
+                else:
+                    query = query.where(
+                        ProcessedMessage.sender.like(f"%@{sender}")
+                        | ProcessedMessage.sender.like(f"%.{sender}")
+                    )
+            ids = list(session.scalars(query.with_only_columns(ProcessedMessage.id)))
+            readers = load_readers(session)
+            for index, message_id in enumerate(ids, start=1):
+                if should_stop():
+                    break
+                message = session.get(ProcessedMessage, message_id)
+                if message is None:
+                    continue
+                outcome, summary = _reread_one(session, message, readers)
+                totals[outcome] += 1
+                session.commit()
+                report(
+                    MessageDone(message.account_id, index, len(ids), outcome, summary)
+                )
+    finally:
+        database.close()
+    return totals
+
+
+def _reread_one(
+    session: Session, message: ProcessedMessage, readers: Sequence[Reader]
+) -> tuple[str, str]:
+    account = session.get(MailAccount, message.account_id)
+    assert account is not None
+    extraction: Extraction | None = None
+    failure = None
+    try:
+        alert = parse_alert(message.raw or b"")
+        extraction = extract(alert, readers)
+    except MalformedMessage as exc:
+        failure = f"malformed message: {exc}"
+    except Exception as exc:
+        failure = f"extraction error: {type(exc).__name__}: {exc}"
+    if extraction is not None and extraction.transaction is None:
+        if message.transaction is not None:
+            # A re-read never deletes a stored transaction.
+            return message.outcome, "kept"
+    summary = _apply(session, account, message, extraction, failure)
+    return message.outcome, summary

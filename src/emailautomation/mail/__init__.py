@@ -1,0 +1,1 @@
+"""Reading mail: the IMAP connection and folder sync, and MIME decoding into Alerts."""

@@ -1,0 +1,39 @@
+"""Persistence: SQLAlchemy models, the engine and session factory, migrations."""
+
+from emailautomation.store.database import (
+    Database,
+    default_database_url,
+    migrate,
+    open_database,
+    resolve_database_url,
+)
+from emailautomation.store.models import (
+    Base,
+    FolderState,
+    MailAccount,
+    MessageOutcome,
+    ProcessedMessage,
+    Run,
+    RunStatus,
+    Security,
+    Template,
+    Transaction,
+)
+
+__all__ = [
+    "Base",
+    "Database",
+    "FolderState",
+    "MailAccount",
+    "MessageOutcome",
+    "ProcessedMessage",
+    "Run",
+    "RunStatus",
+    "Security",
+    "Template",
+    "Transaction",
+    "default_database_url",
+    "migrate",
+    "open_database",
+    "resolve_database_url",
+]
