@@ -41,17 +41,34 @@ class TransactionFields:
     def as_json(self) -> dict[str, Any]:
         """The fields as the CLI prints them: decimals as strings, ISO dates."""
         return {
-            "amount": str(self.amount),
+            "amount": format_amount(self.amount),
             "currency": self.currency,
             "direction": self.direction,
             "account": self.account,
             "merchant": self.merchant,
             "date": self.date.isoformat(),
             "time": format_time(self.time),
-            "balance": None if self.balance is None else str(self.balance),
+            "balance": format_amount(self.balance),
             "reference": self.reference,
             "bank": self.bank,
         }
+
+
+_CENTS = Decimal("0.01")
+
+
+def format_amount(value: Decimal | None) -> str | None:
+    """A decimal string with at least two places and no padding beyond them.
+
+    ``Decimal("789.0000")`` (as Numeric columns return it) → ``"789.00"``;
+    ``Decimal("0.125")`` stays ``"0.125"``.
+    """
+    if value is None:
+        return None
+    normalised = value.normalize()
+    if normalised.as_tuple().exponent > -2:  # type: ignore[operator]
+        normalised = normalised.quantize(_CENTS)
+    return f"{normalised:f}"
 
 
 def format_time(value: dt.time | None) -> str | None:
