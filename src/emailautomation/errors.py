@@ -44,4 +44,11 @@ class FolderNotFound(MailError):
 
 
 class MalformedMessage(EmailAutomationError):
-    """A message's bytes cannot be read as an e-mail with a text body."""
+    """A message's bytes cannot be read as an e-mail with a text body.
+
+    ``message_id`` is the Message-ID header when the headers could be read.
+    """
+
+    def __init__(self, reason: str, message_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.message_id = message_id

@@ -59,7 +59,9 @@ class Dovecot:
     port: int = 0
     tls_port: int = 0
     host: str = "127.0.0.1"
-    _users: dict[str, str] = field(default_factory=dict)
+    # One password for every user: a static passdb needs no reload when a
+    # test adds a user (passwd-file changes within a second can go unseen).
+    password: str = field(default_factory=lambda: uuid.uuid4().hex)
     _process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -102,8 +104,8 @@ mail_uid = {nobody.pw_uid}
 mail_gid = {nobody.pw_gid}
 mail_location = maildir:{self.mail_root}/%u
 passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN {self.root}/users
+  driver = static
+  args = password={self.password}
 }}
 userdb {{
   driver = static
@@ -135,7 +137,6 @@ service stats {{
         os.chmod(self.root, 0o755)
         for sub in ("run", "state", "mail"):
             (self.root / sub).mkdir(exist_ok=True)
-        (self.root / "users").write_text("")
         self.port = self.port or free_port()
         if self.tls_cert:
             self.tls_port = self.tls_port or free_port()
@@ -173,20 +174,14 @@ service stats {{
         if remove:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def add_user(
-        self, name: str | None = None, password: str | None = None
-    ) -> tuple[str, str]:
+    def add_user(self, name: str | None = None) -> tuple[str, str]:
         """Create a mailbox user; returns (user name, password)."""
         name = name or f"user{uuid.uuid4().hex[:10]}"
-        password = password or uuid.uuid4().hex
-        self._users[name] = password
-        with (self.root / "users").open("a") as users:
-            users.write(f"{name}:{{PLAIN}}{password}::::::\n")
         maildir = self.mail_root / name
         for sub in ("new", "cur", "tmp"):
             (maildir / sub).mkdir(parents=True, exist_ok=True)
         self._chown(maildir)
-        return name, password
+        return name, self.password
 
     def _chown(self, path: Path) -> None:
         nobody = pwd.getpwnam("nobody")

@@ -233,7 +233,7 @@ def _store_message(
         alert = parse_alert(raw)
     except MalformedMessage as exc:
         alert = None
-        key = message_key(None, raw)
+        key = message_key(exc.message_id, raw)
         extraction = None
         failure = f"malformed message: {exc}"
     else:

@@ -106,6 +106,32 @@ def parse_alert(raw: bytes) -> Alert:
     if not message.keys():
         raise MalformedMessage("the message has no headers")
 
+    message_id = normalise_message_id(message.get("Message-ID"))
+    try:
+        text, html = _bodies(message)
+    except MalformedMessage as exc:
+        raise MalformedMessage(str(exc), message_id) from None
+    if text is None and html is None:
+        raise MalformedMessage(
+            f"the message has no text body (content type {message.get_content_type()})",
+            message_id,
+        )
+
+    names = getaddresses([_header(message, "From")])
+    sender_name, sender = names[0] if names else ("", "")
+    return Alert(
+        sender=sender.strip().lower(),
+        sender_name=sender_name.strip(),
+        subject=" ".join(_header(message, "Subject").split()),
+        sent_at=_sent_at(message),
+        text=text,
+        html=html,
+        message_id=message_id,
+    )
+
+
+def _bodies(message: Message) -> tuple[str | None, str | None]:
+    """The first plain and the first HTML body that are not attachments."""
     text: str | None = None
     html: str | None = None
     for part in message.walk():
@@ -121,19 +147,4 @@ def parse_alert(raw: bytes) -> Alert:
             text = _part_text(part)
         elif subtype == "html" and html is None:
             html = _part_text(part)
-    if text is None and html is None:
-        raise MalformedMessage(
-            f"the message has no text body (content type {message.get_content_type()})"
-        )
-
-    names = getaddresses([_header(message, "From")])
-    sender_name, sender = names[0] if names else ("", "")
-    return Alert(
-        sender=sender.strip().lower(),
-        sender_name=sender_name.strip(),
-        subject=" ".join(_header(message, "Subject").split()),
-        sent_at=_sent_at(message),
-        text=text,
-        html=html,
-        message_id=normalise_message_id(message.get("Message-ID")),
-    )
+    return text, html
