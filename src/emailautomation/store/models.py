@@ -91,9 +91,7 @@ class MailAccount(Base):
     since_date: Mapped[dt.date | None] = mapped_column(Date)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     poll_minutes: Mapped[int | None] = mapped_column(Integer, default=60)
-    secret_ref: Mapped[str] = mapped_column(
-        String(64), unique=True, default=lambda: uuid.uuid4().hex
-    )
+    secret_ref: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_check_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -102,6 +100,12 @@ class MailAccount(Base):
     folder_states: Mapped[list[FolderState]] = relationship(
         back_populates="account", cascade="all, delete-orphan"
     )
+
+    def __init__(self, **fields: Any) -> None:
+        # Set at construction, not at INSERT: the password goes into the
+        # keychain under this name before the row is first flushed.
+        fields.setdefault("secret_ref", uuid.uuid4().hex)
+        super().__init__(**fields)
 
     def effective_since(self) -> dt.date:
         """The first day searched: the since-date, else 90 days before creation."""
