@@ -1,4 +1,4 @@
-"""Wrong password, closed port, TLS trouble: each ends the run with its own clear error."""
+"""Wrong password, closed port, TLS trouble: each ends a run with its own error."""
 
 from __future__ import annotations
 

@@ -77,7 +77,7 @@ def test_unknown_charset_falls_back_to_utf8():
 
 
 def test_html_only_message_keeps_html():
-    html = b"<html><body><table><tr><td>Amount</td><td>$48.17</td></tr></table></body></html>"
+    html = b"<html><body><table><tr><td>Amount</td><td>$48.17</td></tr></table>"
     alert = parse_alert(
         raw_message(html, ctype="text/html", charset="utf-8", cte="8bit")
     )
@@ -127,7 +127,8 @@ def test_malformed_messages_raise_with_a_reason(raw, reason):
 
 def test_malformed_message_still_reports_its_message_id():
     raw = (
-        b"From: a@b.example\r\nMessage-ID: <x@y.example>\r\nContent-Type: text/plain\r\n"
+        b"From: a@b.example\r\nMessage-ID: <x@y.example>\r\n"
+        b"Content-Type: text/plain\r\n"
         b"Content-Transfer-Encoding: base64\r\n\r\n!!not*base64!!\r\n"
     )
     with pytest.raises(MalformedMessage) as info:

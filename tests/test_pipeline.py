@@ -8,7 +8,6 @@ import pickle
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import imapclient
 import pytest
@@ -20,7 +19,6 @@ from emailautomation.mail.message import parse_alert
 from emailautomation.store import (
     Database,
     FolderState,
-    MailAccount,
     ProcessedMessage,
     Run,
     Transaction,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import keyring
@@ -83,7 +84,5 @@ def has_password(secret_ref: str) -> bool:
 def delete_password(secret_ref: str) -> None:
     """Forget the password; a missing entry is not an error."""
     backend = _usable_backend()
-    try:
+    with contextlib.suppress(keyring.errors.PasswordDeleteError):
         backend.delete_password(SERVICE, secret_ref)
-    except keyring.errors.PasswordDeleteError:
-        pass

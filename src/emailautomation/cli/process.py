@@ -1,4 +1,4 @@
-"""``emailautomation process [NAME...]``: run the job for accounts, with a progress bar."""
+"""``emailautomation process [NAME...]``: run the job per account, with progress."""
 
 from __future__ import annotations
 

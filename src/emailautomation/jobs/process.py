@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emailautomation import secrets
+from emailautomation.alert import Alert
 from emailautomation.errors import (
     AccountNotFound,
     EmailAutomationError,
@@ -229,16 +230,16 @@ def _store_message(
     readers: Sequence[Reader],
     counts: _Counts,
 ) -> tuple[str, str]:
+    alert: Alert | None = None
+    extraction: Extraction | None = None
+    failure: str | None = None
     try:
         alert = parse_alert(raw)
     except MalformedMessage as exc:
-        alert = None
         key = message_key(exc.message_id, raw)
-        extraction = None
         failure = f"malformed message: {exc}"
     else:
         key = message_key(alert.message_id, raw)
-        failure = None
 
     already = session.scalar(
         select(ProcessedMessage.id).where(
@@ -485,9 +486,9 @@ def _reread_one(
         failure = f"malformed message: {exc}"
     except Exception as exc:
         failure = f"extraction error: {type(exc).__name__}: {exc}"
-    if extraction is not None and extraction.transaction is None:
-        if message.transaction is not None:
-            # A re-read never deletes a stored transaction.
-            return message.outcome, "kept"
+    no_longer_read = extraction is not None and extraction.transaction is None
+    if no_longer_read and message.transaction is not None:
+        # A re-read never deletes a stored transaction.
+        return message.outcome, "kept"
     summary = _apply(session, account, message, extraction, failure)
     return message.outcome, summary

@@ -3,6 +3,7 @@ fetch in batches without touching read/unread state."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import imaplib
 import logging
@@ -108,7 +109,7 @@ class Mailbox:
 
     @classmethod
     def connect(cls, settings: ServerSettings, password: str) -> Mailbox:
-        """Connect and log in; raise a ``MailError`` subclass that says what went wrong."""
+        """Connect and log in; raise a ``MailError`` subclass saying what went wrong."""
         use_ssl = settings.security == "ssl"
         context = settings.ssl_context
         if context is None and settings.security != "plain":
@@ -238,10 +239,8 @@ def _decode(exc: Exception) -> str:
 
 
 def _close_quietly(client: IMAPClient) -> None:
-    try:
+    with contextlib.suppress(Exception):
         client.shutdown()
-    except Exception:
-        pass
 
 
 def check_connection(settings: ServerSettings, password: str, folder: str) -> str:

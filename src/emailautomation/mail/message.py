@@ -26,7 +26,7 @@ _CORRUPT_BODY_DEFECTS = (
 
 
 def message_key(message_id: str | None, raw: bytes) -> str:
-    """The identity of a message: its normalised Message-ID, else a hash of its bytes."""
+    """A message's identity: its normalised Message-ID, else a hash of its bytes."""
     normalised = normalise_message_id(message_id)
     if normalised:
         return normalised
