@@ -19,7 +19,7 @@ pytestmark = pytest.mark.bundle
 
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory) -> Iterator[Path]:
-    """Build dist/emailautomation with scripts/build-bundle (or use $EMAILAUTOMATION_BUNDLE)."""
+    """Build the bundle with scripts/build-bundle, or use $EMAILAUTOMATION_BUNDLE."""
     prebuilt = os.environ.get("EMAILAUTOMATION_BUNDLE")
     if prebuilt:
         yield Path(prebuilt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +220,52 @@ def test_parse_json_reports_every_file_and_errors_on_stderr(
             assert mismatches(line["transaction"], want) == []
     assert f"{not_mail} is not an e-mail: the message is empty" in result.stderr
     assert f"cannot read {missing}: No such file or directory" in result.stderr
+
+
+@pytest.mark.imap
+def test_process_draws_a_progress_bar_on_a_terminal(sqlite_url, mailbox, corpus_files):
+    import pty
+
+    mailbox.deliver_files(corpus_files[:4])
+    cli(
+        "--db",
+        sqlite_url,
+        "account",
+        "add",
+        "Tty",
+        "--host",
+        mailbox.host,
+        "--port",
+        str(mailbox.port),
+        "--security",
+        "plain",
+        "--user",
+        mailbox.user,
+        "--since",
+        "2025-01-01",
+        "--password-stdin",
+        stdin=mailbox.password + "\n",
+    )
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emailautomation", "--db", sqlite_url, "process"],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+    )
+    out, _ = process.communicate(timeout=120)
+    os.close(terminal)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+
+    assert process.returncode == 0
+    assert "Tty: 4 new" in out
+    assert b"[##############################] 4/4" in drawn
+    assert b"connecting to 127.0.0.1" in drawn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import pickle
 import subprocess
 import sys
@@ -307,7 +308,7 @@ def test_job_in_a_spawned_subprocess(sqlite_url, mailbox, make_account, corpus_f
         report = pool.apply(run_job_recording, (account_id, sqlite_url))
 
     assert report["status"] == "succeeded"
-    assert report["pid"] != __import__("os").getpid()
+    assert report["pid"] != os.getpid()
     assert report["writers"] == [report["thread"]]
     assert report["crossed"] == []
     assert report["stored"] == count(sqlite_url, Transaction)
@@ -352,3 +353,23 @@ def test_job_on_an_rq_queue_worker(sqlite_url, mailbox, make_account, corpus_fil
     assert report["crossed"] == []
     assert report["stored"] == count(sqlite_url, Transaction) > 0
     queue.delete(delete_jobs=True)
+
+
+def test_progress_events_tell_the_story_of_a_run(
+    sqlite_url, mailbox, make_account, corpus_files
+):
+    from emailautomation.jobs.events import Connecting, Finished, FoundNew, MessageDone
+
+    mailbox.deliver_files(corpus_files[:6])
+    account_id = make_account(sqlite_url, mailbox)
+    events = []
+
+    summary = process_account(account_id, sqlite_url, progress=events.append)
+
+    assert isinstance(events[0], Connecting)
+    assert events[0].port == mailbox.port
+    assert events[1] == FoundNew(account_id, 6)
+    done = [e for e in events if isinstance(e, MessageDone)]
+    assert [(e.index, e.total) for e in done] == [(i, 6) for i in range(1, 7)]
+    assert events[-1] == Finished(summary)
+    assert all(pickle.loads(pickle.dumps(e)) == e for e in events)
