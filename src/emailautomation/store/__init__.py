@@ -7,6 +7,14 @@ from emailautomation.store.database import (
     open_database,
     resolve_database_url,
 )
+from emailautomation.store.ledger import (
+    AccountMapping,
+    CategoryRule,
+    ExportedDeclaration,
+    ExportedEntry,
+    ExportTarget,
+    LedgerSetting,
+)
 from emailautomation.store.models import (
     Base,
     FolderState,
@@ -21,9 +29,15 @@ from emailautomation.store.models import (
 )
 
 __all__ = [
+    "AccountMapping",
     "Base",
+    "CategoryRule",
     "Database",
+    "ExportTarget",
+    "ExportedDeclaration",
+    "ExportedEntry",
     "FolderState",
+    "LedgerSetting",
     "MailAccount",
     "MessageOutcome",
     "ProcessedMessage",
