@@ -8,12 +8,66 @@ import re
 # English words in capitals (ALL, TOP, CUP, MOP, PEN, TRY, GEL, MAD…) are left
 # out: "ALL 500 POINTS" must not read as Albanian lek.
 ISO_CODES: frozenset[str] = frozenset(
-    """
-    USD EUR GBP INR AUD CAD SGD NZD HKD JPY CNY CHF SEK NOK DKK ISK PLN CZK HUF
-    RON BGN AED SAR QAR KWD BHD OMR JOD EGP ZAR NGN KES GHS MYR IDR THB PHP VND
-    KRW TWD BRL MXN ARS CLP COP UYU RUB UAH ILS PKR LKR BDT NPR MUR TZS UGX XOF
-    XAF
-    """.split()
+    [
+        "USD",
+        "EUR",
+        "GBP",
+        "INR",
+        "AUD",
+        "CAD",
+        "SGD",
+        "NZD",
+        "HKD",
+        "JPY",
+        "CNY",
+        "CHF",
+        "SEK",
+        "NOK",
+        "DKK",
+        "ISK",
+        "PLN",
+        "CZK",
+        "HUF",
+        "RON",
+        "BGN",
+        "AED",
+        "SAR",
+        "QAR",
+        "KWD",
+        "BHD",
+        "OMR",
+        "JOD",
+        "EGP",
+        "ZAR",
+        "NGN",
+        "KES",
+        "GHS",
+        "MYR",
+        "IDR",
+        "THB",
+        "PHP",
+        "VND",
+        "KRW",
+        "TWD",
+        "BRL",
+        "MXN",
+        "ARS",
+        "CLP",
+        "COP",
+        "UYU",
+        "RUB",
+        "UAH",
+        "ILS",
+        "PKR",
+        "LKR",
+        "BDT",
+        "NPR",
+        "MUR",
+        "TZS",
+        "UGX",
+        "XOF",
+        "XAF",
+    ]
 )
 
 # Digits after the decimal point (ISO 4217 minor units); 2 when not listed.
@@ -176,22 +230,94 @@ COUNTRY_CURRENCY: dict[str, str] = {
     "UA": "UAH",
 }
 EURO_COUNTRIES: frozenset[str] = frozenset(
-    "AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split()
+    [
+        "AT",
+        "BE",
+        "CY",
+        "DE",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PT",
+        "SI",
+        "SK",
+    ]
 )
 for _country in EURO_COUNTRIES:
     COUNTRY_CURRENCY[_country] = "EUR"
 
 # Countries whose banks write 1.234,56 (a comma before the cents).
 DECIMAL_COMMA_COUNTRIES: frozenset[str] = frozenset(
-    "AT BE DE ES FR GR HR IT LT LU LV NL PT SI SK FI EE CZ PL HU RO BG DK NO SE IS "
-    "BR AR CL CO UY ID VN TR UA RU ZA".split()
+    [
+        "AT",
+        "BE",
+        "DE",
+        "ES",
+        "FR",
+        "GR",
+        "HR",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "NL",
+        "PT",
+        "SI",
+        "SK",
+        "FI",
+        "EE",
+        "CZ",
+        "PL",
+        "HU",
+        "RO",
+        "BG",
+        "DK",
+        "NO",
+        "SE",
+        "IS",
+        "BR",
+        "AR",
+        "CL",
+        "CO",
+        "UY",
+        "ID",
+        "VN",
+        "TR",
+        "UA",
+        "RU",
+        "ZA",
+    ]
 )
 
 # Country code top-level domains that differ from the ISO country code, and
 # second-level names (co.uk, com.au) handled by taking the last label.
 _TLD_COUNTRY = {"uk": "GB"}
 _GENERIC_TLDS = frozenset(
-    "com net org info biz bank io app co example test local email".split()
+    [
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "bank",
+        "io",
+        "app",
+        "co",
+        "example",
+        "test",
+        "local",
+        "email",
+    ]
 )
 
 _TLD_RE = re.compile(r"[a-z]{2}")

@@ -1,0 +1,168 @@
+"""HTML and plain bodies reduced to one clean text: table rows as ``label | value``."""
+
+from __future__ import annotations
+
+import html as html_entities
+import re
+import unicodedata
+
+from selectolax.lexbor import LexborHTMLParser
+
+# Block elements end a line; table cells become " | "-separated columns.
+_BLOCKS = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "caption",
+    "center",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "tr",
+    "ul",
+]
+_BLOCK_SELECTOR = ",".join(_BLOCKS)
+_DROPPED = ["head", "style", "script", "noscript", "template", "title", "svg", "xml"]
+_LINE = "\ue000"  # private-use marks: never in mail, never whitespace
+_CELL = "\ue001"
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_CLASS = re.compile(
+    r"\.([A-Za-z_][\w-]*)\s*\{[^}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)",
+    re.IGNORECASE,
+)
+_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
+_LOOKS_HTML = re.compile(
+    r"<(?:html|body|table|td|div|p|br|span)\b[^>]*>", re.IGNORECASE
+)
+_LABEL_LINE = re.compile(r"^[^\s:|][^:|]{0,30}\s?[:|]")
+_SENTENCE_END = (".", ":", "!", "?", "|", ";")
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML body, one line per block and ``a | b`` per table row.
+
+    ``head``, ``style`` and ``script`` are dropped, and so are elements hidden
+    with ``display:none`` or ``visibility:hidden`` (inline, or through a class
+    a ``<style>`` block hides), such as the preview text mailers put first.
+    Entities and non-breaking spaces become plain characters.
+    """
+    tree = LexborHTMLParser(markup)
+    hidden_classes = {
+        name
+        for style in tree.css("style")
+        for name in _HIDDEN_CLASS.findall(style.text(deep=True))
+    }
+    tree.strip_tags(_DROPPED, recursive=True)
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    for node in root.css("[style],[hidden],[class]"):
+        attributes = node.attributes
+        style = attributes.get("style") or ""
+        classes = (attributes.get("class") or "").split()
+        if (
+            "hidden" in attributes
+            or (style and _HIDDEN_STYLE.search(style))
+            or (hidden_classes and not hidden_classes.isdisjoint(classes))
+        ):
+            node.decompose()
+    for node in root.css("br"):
+        node.insert_after(_LINE)
+    for node in root.css("td,th"):
+        node.insert_before(_CELL)
+    for node in root.css(_BLOCK_SELECTOR):
+        node.insert_before(_LINE)
+        node.insert_after(_LINE)
+    return fold_lines(root.text(deep=True))
+
+
+def fold_lines(marked: str) -> str:
+    """Turn text carrying line and cell marks into clean lines.
+
+    Any other whitespace, source newlines included, folds to one space, as a
+    browser would render it. Empty cells and lines disappear.
+    """
+    flat = _WHITESPACE.sub(" ", marked.translate(_INVISIBLE))
+    lines = []
+    for raw_line in flat.split(_LINE):
+        if _CELL in raw_line:
+            cells = [c.strip() for c in raw_line.split(_CELL)]
+            line = " | ".join(c for c in cells if c)
+        else:
+            line = raw_line.strip()
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def plain_to_text(body: str) -> str:
+    """A ``text/plain`` body cleaned up: entities decoded, whitespace folded,
+    invisible characters removed and soft line breaks joined.
+
+    A line that ends in a space (``format=flowed``) or a long line that stops
+    mid-sentence and is followed by one that continues it is joined to the
+    next, so "…at\\nBIGBASKET on…" reads as one sentence. Blank lines between
+    paragraphs are kept as one blank line.
+    """
+    if _LOOKS_HTML.search(body) and body.count("<") > 3:
+        return html_to_text(body)
+    if "&" in body and _ENTITY.search(body):
+        body = html_entities.unescape(body)
+    body = body.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = body.split("\n")
+    lines: list[str] = []
+    join_next = False
+    for raw in raw_lines:
+        line = _WHITESPACE.sub(" ", raw).strip()
+        if join_next and line and lines and not _LABEL_LINE.match(line):
+            lines[-1] = f"{lines[-1]} {line}"
+        elif line or (lines and lines[-1]):
+            lines.append(line)
+        join_next = bool(line) and _is_soft_break(raw, line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _is_soft_break(raw: str, line: str) -> bool:
+    if raw.endswith(" ") and not raw.endswith("  "):
+        return True  # format=flowed: a single trailing space means "continues"
+    if len(line) < 60 or line.endswith(_SENTENCE_END):
+        return False
+    return not _LABEL_LINE.match(line)
+
+
+def fold_unicode(text: str) -> str:
+    """Compatibility forms folded (full-width digits, ligatures, odd spaces)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text)
