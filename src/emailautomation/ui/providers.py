@@ -1,4 +1,4 @@
-"""Known mail providers: IMAP server settings from an address, and app-password hints."""
+"""Known mail providers: IMAP settings from an address, and app-password hints."""
 
 from __future__ import annotations
 

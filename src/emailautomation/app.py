@@ -1,0 +1,103 @@
+"""The desktop application: ``main(argv)`` opens the main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from emailautomation import APP_NAME, APP_TITLE
+from emailautomation.errors import EmailAutomationError
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "Email Automation"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"{APP_NAME}-gui", description=APP_TITLE)
+    parser.add_argument(
+        "--db", metavar="URL", help="database URL or SQLite file (as for the CLI)"
+    )
+    parser.add_argument(
+        "--minimized", action="store_true", help="start without showing the window"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open the main window and run the event loop; returns the exit status.
+
+    Reuses the ``QApplication`` that already exists (tests, an embedding
+    program); otherwise creates one, passing Qt's own options through.
+    """
+    args, qt_args = build_parser().parse_known_args(
+        list(sys.argv[1:] if argv is None else argv)
+    )
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0], *qt_args])
+    assert isinstance(app, QApplication)
+    configure_application(app)
+
+    from emailautomation.store import open_database, resolve_database_url
+
+    try:
+        db_url = resolve_database_url(args.db)
+        open_database(db_url).close()  # migrate once, before any worker opens it
+    except EmailAutomationError as exc:
+        log.error("cannot open the database: %s", exc)
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        QMessageBox.critical(
+            None, APP_TITLE, f"The database cannot be opened.\n\n{exc}"
+        )
+        return 1
+
+    from emailautomation.ui.main_window import MainWindow
+    from emailautomation.ui.runs import ProcessingRuns
+
+    runs = ProcessingRuns(db_url)
+    window = MainWindow(db_url, runs=runs)
+    if args.minimized:
+        # TODO: start hidden in the system tray once the tray exists (tray
+        # issue); until then "minimized" shows the window minimised.
+        window.showMinimized()
+    else:
+        window.show()
+    try:
+        status = app.exec()
+    finally:
+        if not runs.shutdown():
+            log.warning("some processing runs did not stop in time")
+        window.deleteLater()
+    return int(status)
+
+
+def configure_application(app: object) -> None:
+    """Names for ``QSettings`` and the desktop, and the application icon."""
+    from PySide6.QtWidgets import QApplication
+
+    from emailautomation.ui.icons import app_icon
+
+    assert isinstance(app, QApplication)
+    if not app.organizationName():
+        app.setOrganizationName(ORGANIZATION)
+    if app.applicationName() in ("", "python", "python3") or (
+        app.applicationName().startswith("python")
+    ):
+        app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(app_icon())
+
+
+def run() -> None:
+    """The ``emailautomation-gui`` entry point."""
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    sys.exit(main(sys.argv[1:]))
