@@ -17,6 +17,7 @@ from emailautomation.extract.amounts import NUMBER_PATTERN, Money, parse_amount
 from emailautomation.extract.currencies import minor_units
 from emailautomation.extract.dates import DateMention, find_dates, find_times
 from emailautomation.extract.model import CREDIT, DEBIT
+from emailautomation.extract.screening import PROMOTIONAL_BEFORE
 
 T = TypeVar("T")
 
@@ -46,6 +47,7 @@ DUE = "due"
 FEE = "fee"
 RATE = "rate"
 EQUIVALENT = "equivalent"
+PROMOTION = "promotion"
 
 # Cues before an amount on its line, nearest one deciding what it is.
 _ROLE_CUES = re.compile(
@@ -116,6 +118,8 @@ def classify_money(text: str, money: Sequence[Money]) -> list[RoledMoney]:
             nearest = cues[-1]
             role = nearest.lastgroup or AMOUNT
             cue = nearest.group(0).strip()
+        if PROMOTIONAL_BEFORE.search(text, max(0, mention.start - 16), mention.start):
+            role, cue = PROMOTION, "offer wording"
         score = 2 if role == AMOUNT and cue else 0
         after = _AFTER_CUE.match(text, mention.end)
         if after is not None:
@@ -175,14 +179,16 @@ def find_bare_amount(text: str, currency: str | None) -> Money | None:
 _CREDIT_CUES = re.compile(
     r"\b(?:credited(?!\s+to\s+(?!your|ur\b|you))|received|receipt of|refund(?:ed)?|"
     r"deposit(?:ed)?|money in|payment received|reversal|reversed|cash\s?back|"
-    r"added to|has been added|incoming|sent you|paid you|you got|"
+    r"added to|has been added|incoming|sent you|paid you|you got|paid into|"
+    r"paid in|money in|erhalten|"
     r"gutgeschrieben|gutschrift|eingegangen|crédité|reçu|versement reçu|"
     r"abono|abonado|recibid[oa]|ingreso|bijgeschreven|ontvangen|accreditat[oa]|"
     r"creditad[oa]|recebid[oa])\b",
     _I,
 )
 _DEBIT_CUES = re.compile(
-    r"\b(?:debited|debit(?!\s*card)|spent|paid(?!\s+you)|purchase[sd]?|withdrawn|"
+    r"\b(?:debited|debit(?!\s*card)|spent|paid(?!\s+(?:you|into|in)\b)|purchase[sd]?|"
+    r"withdrawn|"
     r"withdrawal|charged|charge|sent(?!\s+you)|money out|payment made|"
     r"transaction of|was used|has been used|used for|you made|payment to|"
     r"transfer(?:red)? to|trf to|towards|lastschrift|abgebucht|belastet|bezahlt|"
@@ -291,12 +297,18 @@ def find_account(text: str) -> Finding[str] | None:
 
 # --- merchant or payee ----------------------------------------------------
 
+# Where a merchant name stops: the next clause (English and the other
+# languages the cues know), punctuation that ends it, or the end of the line.
 _STOP = (
     r"(?=\s+(?:on|via|using|with|for|was|were|is|has|have|had|been|into|dated|"
-    r"ref|refno|ref\.|upi|txn|avl|available|if|and|in|am|um|le|el|op|gebucht|"
-    r"wurde|thru|through|at\s+[0-9]|from|by)\b|\s*[,;!|()\n]|\.(?:\s|$)|\s+-\s|\s*$)"
+    r"ref|refno|ref\.|upi|txn|avl|available|if|and|in|thru|through|at\s+[0-9]|"
+    r"from|by|"
+    r"am|um|mit|auf|per|mittels|gebucht|abgebucht|bezahlt|belastet|eingegangen|"
+    r"erhalten|überwiesen|wurde|ist|le|avec|sur|par|pour|a été|el|con|por|en|"
+    r"ha|op|met|van|naar|werd|il|sul|com|em|no|foi)\b|\s*[,;!|()\n]|"
+    r"\.(?:\s|$)|\s+-\s|\s*$)"
 )
-_VALUE = r"(?P<v>[^\s|][^\n|]{0,79}?)" + _STOP
+_VALUE = r"(?P<v>[^\s|(\[][^\n|]{0,79}?)" + _STOP
 
 _DEBIT_LABELS = (
     r"merchant(?:\s+name)?|where|payee(?:\s+name)?|beneficiary(?:\s+name)?|paid to|"
@@ -310,7 +322,7 @@ _CREDIT_LABELS = (
 )
 _ANY_LABELS = (
     r"info|description|details|narration|remarks|transaction details?|"
-    r"verwendungszweck|libellé|concepto|omschrijving|causale|descrição"
+    r"transaction info(?:rmation)?|txn info"
 )
 _LABEL_LINE = re.compile(
     rf"^(?:(?P<debit>{_DEBIT_LABELS})|(?P<credit>{_CREDIT_LABELS})|"
@@ -319,7 +331,7 @@ _LABEL_LINE = re.compile(
 )
 # Cue words in other languages only count before a capitalised name, so
 # "de"/"an"/"à" in ordinary sentences are not taken for a payee.
-_NAME_AHEAD = r"(?=(?-i:[A-Z0-9]))"
+_NAME_AHEAD = r"(?=(?-i:[A-Z]))"
 _INLINE_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "any",
@@ -366,6 +378,15 @@ _INLINE_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         re.compile(rf"\b(?:von|de|van|da)\s+{_NAME_AHEAD}{_VALUE}", _I),
     ),
     ("credit", "“by …”", re.compile(rf"\bby\s+{_VALUE}", _I)),
+    (
+        "credit",
+        "“… sent you”",
+        re.compile(
+            r"(?:^|(?<=[.:!]\s))(?P<v>(?-i:[A-Z])[\w.&'’ -]{1,40}?)\s+(?:has\s+)?"
+            r"(?:sent|paid|transferred)\s+you\b",
+            _I | re.MULTILINE,
+        ),
+    ),
 )
 _NOT_A_NAME = re.compile(
     r"^(?:(?:your|you|ur|my|our|card|cards|account|acct|ending|this|that|us|their|"
@@ -382,11 +403,32 @@ _LEADING_NOISE = re.compile(
     _I,
 )
 _VPA = re.compile(r"^(?P<handle>[\w.\-]+@[A-Za-z][\w\-]*)(?:\s+(?P<name>\S.*))?$")
+_NARRATION = re.compile(
+    r"^(?:UPI|IMPS|NEFT|RTGS|POS|ATM|ACH|NACH|BIL|MMT|ECS|INB|MB)\s?[/:\-]", _I
+)
+_NARRATION_SPLIT = re.compile(r"[/:]|\s-\s")
+_NARRATION_CODES = frozenset(
+    "UPI IMPS NEFT RTGS POS ATM ACH NACH BIL MMT ECS INB MB P2M P2A DR CR ONL "
+    "PAY PAYMENT".split()
+)
+_NARRATION_ID = re.compile(r"[A-Z0-9]*[0-9][A-Z0-9]*", _I)
 _TRAILING_NUMBER = re.compile(r"(?:\s+#?\s?[0-9][0-9\-]*)+$")
 _TRAILING_PUNCTUATION = re.compile(r"[\s.,;:\-–*/]+$")
 _HAS_LETTERS = re.compile(r"[^\W\d_]{2}")
 _GERMAN = re.compile(r"\b(?:Ihr(?:em|er|e)?|Konto|wurde|Umsatz|Karte)\b")
 _GERMAN_ONLY = frozenset(("an",))
+
+
+def _narration_name(value: str) -> str | None:
+    """The payee in a bank narration such as ``UPI/P2M/528912341234/BLINKIT``."""
+    for part in _NARRATION_SPLIT.split(value):
+        part = part.strip()
+        if part.upper() in _NARRATION_CODES or not _HAS_LETTERS.search(part):
+            continue
+        if _NARRATION_ID.fullmatch(part):
+            continue
+        return part
+    return None
 
 
 def clean_merchant(value: str) -> str | None:
@@ -397,6 +439,8 @@ def clean_merchant(value: str) -> str | None:
     ``STARBUCKS STORE``) and punctuation; keeps a UPI name over its handle.
     """
     value = " ".join(value.split())
+    if _NARRATION.match(value):
+        value = _narration_name(value) or ""
     value = _LEADING_NOISE.sub("", value)
     vpa = _VPA.match(value)
     if vpa:

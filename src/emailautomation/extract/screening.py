@@ -112,12 +112,20 @@ _HAPPENED = re.compile(
     r"is used|was made|were made|has been made|you made|processed a|"
     r"transaction of|purchase of|withdrawal of|deposit of|refund of|"
     r"payment of|charge of|transfer of|abgebucht|gebucht|gutgeschrieben|"
-    r"lastschrift|gutschrift|überweisung|eingegangen|débité|crédité|prélevé|"
+    r"lastschrift|gutschrift|überweisung|eingegangen|erhalten|bezahlt|"
+    r"überwiesen|belastet|kartenzahlung|débité|crédité|prélevé|paiement|virement|"
+    r"betaald|ontvangen|recibid[oa]|realizad[oa]|pagad[oa]|ricevut[oa]|"
     r"reçu|cargo|abono|compra|afgeschreven|bijgeschreven|addebitat[oa]|"
     r"accreditat[oa]|debitad[oa]|creditad[oa]|pagamento)\b",
     _I,
 )
 _NEAR = 90
+# "on every $1 spent", "save up to $50": an amount that is part of an offer.
+PROMOTIONAL_BEFORE = re.compile(
+    r"\b(?:every|each|per|up to|at least|minimum of|worth|save|earn|win|only)"
+    r"\s*$",
+    _I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +147,11 @@ def _evidence(match: re.Match[str]) -> str:
 
 def money_moved(text: str, money: Sequence[Money]) -> re.Match[str] | None:
     """The first words saying money moved that have an amount close by, or None."""
+    money = [
+        m
+        for m in money
+        if not PROMOTIONAL_BEFORE.search(text, max(0, m.start - 16), m.start)
+    ]
     if not money:
         return None
     for match in _HAPPENED.finditer(text):
