@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "emailautomation.cli.transactions",
     "emailautomation.cli.parse",
     "emailautomation.cli.gui",
+    "emailautomation.cli.ledger",
 )
 
 
