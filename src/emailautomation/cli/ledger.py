@@ -101,6 +101,11 @@ def _register_export(subparsers: Any) -> None:
         help="leave out what was exported to this destination before, and "
         "append to FILE instead of replacing it",
     )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace FILE even though no export from this database wrote it",
+    )
     parser.set_defaults(func=export)
 
 
@@ -112,6 +117,7 @@ def export(args: argparse.Namespace) -> int:
         accounts=tuple(args.account),
         destination=args.out,
         new_only=args.new_only,
+        overwrite=args.overwrite,
     )
 
     def work(session: Session) -> int:

@@ -121,5 +121,5 @@ def list_mail_account_defaults(session: Session) -> list[tuple[str, str]]:
         select(MailAccount.name, MailAccount.ledger_account)
         .where(MailAccount.ledger_account.is_not(None))
         .order_by(MailAccount.name)
-    ).tuples()
+    )
     return [(name, account) for name, account in rows if account]

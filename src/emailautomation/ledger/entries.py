@@ -107,7 +107,7 @@ def _account_filter(
         name.casefold(): account_id
         for account_id, name in session.execute(
             select(MailAccount.id, MailAccount.name)
-        ).tuples()
+        )
     }
     mail_ids: set[int] = set()
     prefixes: list[str] = []
@@ -162,7 +162,7 @@ def build_entries(
         query = query.where(Transaction.date <= until)
 
     entries: list[LedgerEntry] = []
-    for row, key, mail_name in session.execute(query).tuples():
+    for row, key, mail_name in session.execute(query):
         rule = book.first_match(row.merchant, row.account, row.direction)
         if row.category:
             edited = "category" in (row.edited_fields or [])

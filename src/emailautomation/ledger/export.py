@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from emailautomation.ledger.entries import LedgerEntry, build_entries
@@ -31,11 +31,17 @@ from emailautomation.store.ledger import (
     ExportedEntry,
     ExportTarget,
 )
-from emailautomation.store.models import Transaction, utcnow
+from emailautomation.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
 STDOUT = "-"
+
+# Beancount refuses an entry dated before its account's open directive, and
+# an alert read later may be older than anything exported so far (a mailbox
+# added with an earlier start date); so the accounts written here open on a
+# day no alert precedes.
+OPEN_DATE = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,8 @@ class ExportRequest:
             ``export_transactions`` (standard output for the CLI).
         new_only: leave out what was exported to this destination before and
             append to the file; otherwise the file is replaced.
+        overwrite: allow replacing a file this database never exported to
+            (a person's own journal, say); without it that is refused.
     """
 
     format: str
@@ -59,6 +67,7 @@ class ExportRequest:
     accounts: tuple[str, ...] = ()
     destination: Path | None = None
     new_only: bool = False
+    overwrite: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +138,7 @@ def _recorded(session: Session, target: ExportTarget) -> _Existing:
             ExportedDeclaration.name,
             ExportedDeclaration.declared_on,
         ).where(ExportedDeclaration.target_id == target.id)
-    ).tuples():
+    ):
         if kind == "account":
             existing.accounts[name] = declared_on
         elif kind == "commodity":
@@ -187,15 +196,10 @@ def _read_file(kind: Format, path: Path, existing: _Existing) -> None:
     existing.keys.update(_KEY_LEDGER.findall(text))
 
 
-def _earliest_date(session: Session) -> dt.date | None:
-    return session.scalar(select(func.min(Transaction.date)))
-
-
 def _new_declarations(
     kind: Format,
     entries: list[LedgerEntry],
     existing: _Existing,
-    open_date: dt.date,
     destination: str,
 ) -> Declarations:
     accounts: dict[str, dt.date] = {}
@@ -207,11 +211,11 @@ def _new_declarations(
                     raise ExportFailed(
                         f"{name} is opened on {opened.isoformat()} in {destination}, "
                         f"but the entry of {entry.date.isoformat()} ({entry.payee}) "
-                        "is older; move that open directive to that day or earlier, "
-                        "or export the whole file again without --new-only."
+                        "is older; move that open directive to that day or earlier "
+                        "and export again."
                     )
                 continue
-            accounts[name] = open_date
+            accounts[name] = OPEN_DATE
     commodities = sorted({e.currency for e in entries} - existing.commodities)
     tags = [t for t in TAGS if t not in existing.tags] if entries else []
     return Declarations(accounts, commodities, tags)
@@ -327,6 +331,18 @@ def export_transactions(
         request.new_only and (path is None or (path.exists() and path.stat().st_size))
     )
 
+    if (
+        path is not None
+        and not appending
+        and not request.overwrite
+        and target.last_export_at is None
+        and path.exists()
+        and path.stat().st_size
+    ):
+        raise ExportFailed(
+            f"{path} exists and was not written by an export from this database; "
+            "append to it with --new-only, or replace it with --overwrite."
+        )
     if appending:
         existing = _recorded(session, target)
         if path is not None:
@@ -336,11 +352,7 @@ def export_transactions(
         existing = _Existing()
     pending = [e for e in entries if e.message_key not in existing.keys]
 
-    dates = [d for d in (_earliest_date(session), *(e.date for e in pending)) if d]
-    # Beancount accounts open on the oldest stored day, so that entries of
-    # older alerts read later can still be appended after this open.
-    open_date = min(dates, default=dt.date.today())
-    declarations = _new_declarations(kind, pending, existing, open_date, destination)
+    declarations = _new_declarations(kind, pending, existing, destination)
     result = ExportResult(
         format=kind.value,
         destination=destination,

@@ -121,7 +121,7 @@ class AccountResolver:
         mappings = list(
             session.execute(
                 select(AccountMapping.digits, AccountMapping.ledger_account)
-            ).tuples()
+            )
         )
         mail_defaults = {
             account_id: name
@@ -129,7 +129,7 @@ class AccountResolver:
                 select(MailAccount.id, MailAccount.ledger_account).where(
                     MailAccount.ledger_account.is_not(None)
                 )
-            ).tuples()
+            )
             if name
         }
         return cls(mappings, mail_defaults, load_defaults(session).account)

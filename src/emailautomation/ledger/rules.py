@@ -330,7 +330,7 @@ def count_matching(session: Session, draft: RuleDraft) -> int:
             Transaction.direction,
             Transaction.edited_fields,
         ).where(Transaction.category.is_(None))
-    ).tuples()
+    )
     return sum(
         1
         for merchant, digits, direction, edited in rows
