@@ -41,7 +41,7 @@ def stored_by_message(db_url: str) -> dict[str, dict]:
                 )
             ).all()
             return {
-                key.split(".")[-1].split("@")[0]: transaction_json(t) for t, key in rows
+                key.split("@")[0].split(".")[-1]: transaction_json(t) for t, key in rows
             }
     finally:
         database.close()
