@@ -28,7 +28,7 @@ from emailautomation.extract.currencies import (
     resolve_symbol,
 )
 from emailautomation.extract.dates import DMY, MDY, YMD, find_dates, parse_time
-from emailautomation.extract.fields import Finding, clean_merchant
+from emailautomation.extract.fields import Finding, classify_money, clean_merchant
 from emailautomation.extract.generic import (
     DATE_ORDERS,
     Context,
@@ -188,7 +188,8 @@ class BankFormat:
             text, country=context.country, decimal_mark=self.decimal_mark
         )
         preset, _ = self.preset(text, context)
-        extraction, _ = read_fields(alert, text, money, context, preset)
+        roled = classify_money(text, money)
+        extraction, _ = read_fields(alert, text, roled, context, preset)
         return extraction if extraction.transaction is not None else None
 
 

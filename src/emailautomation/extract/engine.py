@@ -11,7 +11,7 @@ from typing import Any
 from emailautomation.alert import Alert
 from emailautomation.extract.amounts import Money, find_money
 from emailautomation.extract.banks import format_for
-from emailautomation.extract.fields import Finding
+from emailautomation.extract.fields import Finding, classify_money, possible_amounts
 from emailautomation.extract.generic import read_fields, sender_context
 from emailautomation.extract.model import Extraction, Reader, format_time
 from emailautomation.extract.screening import screen
@@ -125,9 +125,10 @@ def _read(alert: Alert, readers: Sequence[Reader], trace: _Trace | None) -> Extr
         text, country=context.country, decimal_mark=context.decimal_mark
     )
 
+    roled = classify_money(text, money)
     screening = bank_format.screen(alert.subject, text) if bank_format else None
     if screening is None:
-        screening = screen(alert.subject, text, money)
+        screening = screen(alert.subject, text, possible_amounts(roled))
     if screening is not None:
         if trace is not None:
             trace.steps.append(
@@ -146,7 +147,7 @@ def _read(alert: Alert, readers: Sequence[Reader], trace: _Trace | None) -> Extr
                 if pattern
                 else f"{bank_format.name}: no specific pattern matched, generic rules"
             )
-    extraction, findings = read_fields(alert, text, money, context, preset)
+    extraction, findings = read_fields(alert, text, roled, context, preset)
     if trace is not None:
         trace.findings = findings
     return extraction

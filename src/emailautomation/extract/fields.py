@@ -17,7 +17,6 @@ from emailautomation.extract.amounts import NUMBER_PATTERN, Money, parse_amount
 from emailautomation.extract.currencies import minor_units
 from emailautomation.extract.dates import DateMention, find_dates, find_times
 from emailautomation.extract.model import CREDIT, DEBIT
-from emailautomation.extract.screening import PROMOTIONAL_BEFORE
 
 T = TypeVar("T")
 
@@ -67,6 +66,15 @@ _ROLE_CUES = re.compile(
     r"received|refund(?:ed)?|transferred|sent|purchase|transaction|payment|"
     r"charge|withdrawal|deposit|transfer|lastschrift|gutschrift|used|pay)\b)",
     _I,
+)
+# "on every $1 spent", "save up to $50", "$50 or more": part of an offer.
+_PROMOTIONAL_BEFORE = re.compile(
+    r"\b(?:every|each|per|up to|at least|minimum of|worth|save|earn|win|only)\s*$",
+    _I,
+)
+_PROMOTIONAL_AFTER = re.compile(r"\s*(?:or more|or above|and above|\+\s)", _I)
+_DUE_AFTER = re.compile(
+    r"\s*(?:is|are|will be)\s+(?:now\s+)?(?:due|payable|outstanding|overdue)\b", _I
 )
 _EQUIVALENT_GAP = re.compile(
     r"^\s*(?:\(|\[|/|≈|~|approx\.?|i\.e\.?|equivalent(?: to)?|equiv\.?|or)\s*"
@@ -118,7 +126,11 @@ def classify_money(text: str, money: Sequence[Money]) -> list[RoledMoney]:
             nearest = cues[-1]
             role = nearest.lastgroup or AMOUNT
             cue = nearest.group(0).strip()
-        if PROMOTIONAL_BEFORE.search(text, max(0, mention.start - 16), mention.start):
+        if _DUE_AFTER.match(text, mention.end):
+            role, cue = DUE, "is due"
+        if _PROMOTIONAL_BEFORE.search(
+            text, max(0, mention.start - 16), mention.start
+        ) or _PROMOTIONAL_AFTER.match(text, mention.end):
             role, cue = PROMOTION, "offer wording"
         score = 2 if role == AMOUNT and cue else 0
         after = _AFTER_CUE.match(text, mention.end)
@@ -135,6 +147,21 @@ def classify_money(text: str, money: Sequence[Money]) -> list[RoledMoney]:
             role = EQUIVALENT
         roled.append(RoledMoney(mention, role, cue, score))
     return roled
+
+
+def possible_amounts(roled: Sequence[RoledMoney]) -> list[Money]:
+    """The amounts that may be the transaction's (not balances, limits, offers…)."""
+    return [r.money for r in roled if r.role == AMOUNT]
+
+
+# Words that make an amount look like a transaction even when no verb says
+# money moved ("Card usage notice: JPY 3,500 at FAMILYMART").
+TRANSACTION_WORDS = re.compile(
+    r"\b(?:transaction|txn|trxn|purchase|usage|card used|spend|spent|payment|"
+    r"charge|debit|credit|withdrawal|transfer|deposit|umsatz|zahlung|achat|"
+    r"opération|compra|transacci[oó]n|betaling|transazione|transação)\b",
+    _I,
+)
 
 
 def choose_amount(roled: Sequence[RoledMoney]) -> RoledMoney | None:
@@ -178,6 +205,7 @@ def find_bare_amount(text: str, currency: str | None) -> Money | None:
 
 _CREDIT_CUES = re.compile(
     r"\b(?:credited(?!\s+to\s+(?!your|ur\b|you))|received|receipt of|refund(?:ed)?|"
+    r"(?:a|the)\s+credit\s+of|"
     r"deposit(?:ed)?|money in|payment received|reversal|reversed|cash\s?back|"
     r"added to|has been added|incoming|sent you|paid you|you got|paid into|"
     r"paid in|money in|erhalten|"
@@ -192,7 +220,8 @@ _DEBIT_CUES = re.compile(
     r"withdrawal|charged|charge|sent(?!\s+you)|money out|payment made|"
     r"transaction of|was used|has been used|used for|you made|payment to|"
     r"transfer(?:red)? to|trf to|towards|lastschrift|abgebucht|belastet|bezahlt|"
-    r"débité|prélevé|paiement|cargo|compra|afgeschreven|betaald|addebitat[oa]|"
+    r"débité|prélevé|prélèvement|paiement|cargo|compra|retiro|afgeschreven|"
+    r"betaald|addebitat[oa]|belastung|"
     r"debitad[oa]|pago|pagamento)\b",
     _I,
 )
@@ -253,7 +282,9 @@ _ACCOUNT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"five)\s+digits(?:\s+of)?|endung|endend auf|endet auf|"
             r"(?:se\s+)?terminant par|finissant par|terminad[ao]\s+en|acabada en|"
             r"eindigend op|eindigend in|che termina (?:con|in)|terminando em|"
-            r"final)\b[\s:|#-]*(?:" + _MASK + r"[\s-]?)?(?P<d>[0-9]{3,6})(?![0-9])",
+            r"terminaci[oó]n|final)\b[\s:|#-]*(?:"
+            + _MASK
+            + r"[\s-]?)?(?P<d>[0-9]{3,6})(?![0-9])",
             _I,
         ),
     ),
@@ -305,8 +336,8 @@ _STOP = (
     r"from|by|"
     r"am|um|mit|auf|per|mittels|gebucht|abgebucht|bezahlt|belastet|eingegangen|"
     r"erhalten|überwiesen|wurde|ist|le|avec|sur|par|pour|a été|el|con|por|en|"
-    r"ha|op|met|van|naar|werd|il|sul|com|em|no|foi)\b|\s*[,;!|()\n]|"
-    r"\.(?:\s|$)|\s+-\s|\s*$)"
+    r"ha|op|met|van|naar|werd|il|sul|alle|com|em|no|foi|para|às)\b|\s*[,;!|()\n]|"
+    r":\s|(?<!\b(?-i:[A-Z]))\.(?:\s|$)|\s+-\s|\s*$)"
 )
 _VALUE = r"(?P<v>[^\s|(\[][^\n|]{0,79}?)" + _STOP
 
@@ -359,7 +390,7 @@ _INLINE_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         "debit",
         "“to …” (other languages)",
         re.compile(
-            rf"(?:\ban|\baan|\ba favor de|(?<!\w)à)\s+{_NAME_AHEAD}{_VALUE}", _I
+            rf"(?:\ban|\baan|\ba favor de|\bpar|(?<!\w)à)\s+{_NAME_AHEAD}{_VALUE}", _I
         ),
     ),
     (
@@ -388,8 +419,13 @@ _INLINE_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# How far from the amount a cue word ("at", "to"…) may be and still name its
+# merchant; further away it is usually boilerplate.
+_CUE_REACH = 160
 _NOT_A_NAME = re.compile(
     r"^(?:(?:your|you|ur|my|our|card|cards|account|acct|ending|this|that|us|their|"
+    r"unsubscribe|view|know|report|block|call|visit|contact|log|login|check|avoid|"
+    r"protect|help|learn|update|manage|stop|opt|read|see|click|reply|change|"
     r"its|his|her|them|him|anyone|anybody|someone|mobile|phone|date|time|ihrem?|"
     r"ihr|votre|su|tu|uw|je|sua|inr|usd|eur|gbp|xx+)\b|the\s+(?:card|account|bank)\b|"
     r"a/?c\b|(?:credit|debit|prepaid|forex)\s+card|an?\s+(?:account|card|atm)\b|"
@@ -408,8 +444,28 @@ _NARRATION = re.compile(
 )
 _NARRATION_SPLIT = re.compile(r"[/:]|\s-\s")
 _NARRATION_CODES = frozenset(
-    "UPI IMPS NEFT RTGS POS ATM ACH NACH BIL MMT ECS INB MB P2M P2A DR CR ONL "
-    "PAY PAYMENT".split()
+    [
+        "UPI",
+        "IMPS",
+        "NEFT",
+        "RTGS",
+        "POS",
+        "ATM",
+        "ACH",
+        "NACH",
+        "BIL",
+        "MMT",
+        "ECS",
+        "INB",
+        "MB",
+        "P2M",
+        "P2A",
+        "DR",
+        "CR",
+        "ONL",
+        "PAY",
+        "PAYMENT",
+    ]
 )
 _NARRATION_ID = re.compile(r"[A-Z0-9]*[0-9][A-Z0-9]*", _I)
 _TRAILING_NUMBER = re.compile(r"(?:\s+#?\s?[0-9][0-9\-]*)+$")
@@ -488,6 +544,14 @@ def find_merchant(
             for match in pattern.finditer(where):
                 cue_word = match.group(0).split(None, 1)[0].lower()
                 if cue_word in _GERMAN_ONLY and not german:
+                    continue
+                if (
+                    amount is not None
+                    and where is text
+                    and not amount.start - _CUE_REACH
+                    <= match.start()
+                    <= amount.end + _CUE_REACH
+                ):
                     continue
                 value = clean_merchant(match.group("v"))
                 if not value or _is_date(value, reference):

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from emailautomation.alert import Alert
@@ -14,17 +14,19 @@ from emailautomation.extract.amounts import Money, find_money, quantize
 from emailautomation.extract.currencies import COUNTRY_CURRENCY, country_from_domain
 from emailautomation.extract.dates import MDY, YMD, DateMention
 from emailautomation.extract.fields import (
+    TRANSACTION_WORDS,
     Finding,
+    RoledMoney,
     choose_amount,
     choose_balance,
     choose_date,
     choose_time,
-    classify_money,
     find_account,
     find_bare_amount,
     find_direction,
     find_merchant,
     find_reference,
+    possible_amounts,
 )
 from emailautomation.extract.model import Extraction, TransactionFields
 from emailautomation.extract.screening import money_moved
@@ -104,11 +106,14 @@ def bank_from_sender(alert: Alert) -> str | None:
 def read_fields(
     alert: Alert,
     text: str,
-    money: Sequence[Money],
+    roled: Sequence[RoledMoney],
     context: Context,
     preset: Mapping[str, Finding[Any]] | None = None,
 ) -> tuple[Extraction, dict[str, Finding[Any]]]:
     """Read every field, starting from ``preset`` (values a bank pattern gave).
+
+    ``roled`` is every amount with a currency in ``text``, classified by
+    ``fields.classify_money``.
 
     Returns the extraction and, per field, the finding behind it (for
     ``explain``). Never raises on odd text: a missing amount or currency is
@@ -116,7 +121,7 @@ def read_fields(
     """
     found: dict[str, Finding[Any]] = dict(preset or {})
     reference = context.reference or reference_date(alert)
-    roled = classify_money(text, money)
+    money = [r.money for r in roled]
 
     amount_finding = found.get("amount")
     amount: Money | None = amount_finding.value if amount_finding else None
@@ -160,11 +165,13 @@ def read_fields(
     if "account" not in found and (account := find_account(text)) is not None:
         found["account"] = account
     if (
-        money_moved(text, money) is None
-        and money_moved(alert.subject, [replace(amount, start=0, end=0)]) is None
-        and "account" not in found
+        "account" not in found
         and not subject_amount
         and not preset
+        and money_moved(text, possible_amounts(roled)) is None
+        and TRANSACTION_WORDS.search(text, max(0, amount.start - 60), amount.end + 60)
+        is None
+        and TRANSACTION_WORDS.search(alert.subject) is None
     ):
         return (
             Extraction.ignored(

@@ -47,7 +47,8 @@ _DECLINE_WORDS = (
     r"denegad[ao]|geweigerd|mislukt|rifiutat[ao]|recusad[ao])"
 )
 _DECLINE_BODY = re.compile(
-    rf"\b(?:was|were|has been|have been|is|got|wurde|a été|fue|ha sido|werd|è stat[ao])"
+    rf"\b(?:was|were|has been|have been|has|have|is|got|wurde|a été|fue|ha sido|werd|"
+    rf"è stat[ao])"
     rf"\s+(?:\w+\s+)?{_DECLINE_WORDS}"
     rf"|\bwe(?:'ve| have)?\s+(?:had to\s+)?declined\b"
     rf"|\bdeclined\s+(?:a|an|your|the)\b"
@@ -57,10 +58,16 @@ _DECLINE_BODY = re.compile(
 )
 _DECLINE_SUBJECT = re.compile(rf"\b{_DECLINE_WORDS}\b", _I)
 # A refund or reversal of a failed payment is money coming back: a credit.
+# Only when it already happened: "will be refunded" is still a failure notice.
 _MONEY_BACK = re.compile(
-    r"\b(?:refund(?:ed)?|reversed|reversal|credited back|returned to your)\b", _I
+    r"\b(?:refund(?:ed)?\b[^.\n]{0,80}?\b(?:has been|have been|was|is)\s+"
+    r"(?:credited|processed|reversed|added)|(?:has|have) been (?:refunded|reversed)|"
+    r"(?:was|were) (?:refunded|reversed)|credited back|reversal of|"
+    r"(?:has been|was) returned to your)\b",
+    _I,
 )
 
+_ADVICE = re.compile(r"\b(?:if|in case|should|when)\b[^.]*$", _I)
 _SIGN_IN = re.compile(
     r"\b(?:new (?:sign[\s-]?in|log[\s-]?in|device)|signed in|logged in|"
     r"log[\s-]?in (?:alert|attempt|detected|notification)|"
@@ -108,7 +115,8 @@ _MARKETING = re.compile(
 # amount close by, so "you've received an exclusive offer" does not count.
 _HAPPENED = re.compile(
     r"\b(?:debited|credited|spent|paid|received|withdrawn|charged|deposited|"
-    r"refunded|transferred|sent|purchased|was used|has been used|were used|"
+    r"refund|refunded|transferred|sent|purchased|was used|has been used|were used|"
+    r"added|debit of|credit of|"
     r"is used|was made|were made|has been made|you made|processed a|"
     r"transaction of|purchase of|withdrawal of|deposit of|refund of|"
     r"payment of|charge of|transfer of|abgebucht|gebucht|gutgeschrieben|"
@@ -120,10 +128,10 @@ _HAPPENED = re.compile(
     _I,
 )
 _NEAR = 90
-# "on every $1 spent", "save up to $50": an amount that is part of an offer.
-PROMOTIONAL_BEFORE = re.compile(
-    r"\b(?:every|each|per|up to|at least|minimum of|worth|save|earn|win|only)"
-    r"\s*$",
+_NOT_YET = re.compile(
+    r"\b(?:is|are|falls?|will be|becomes?)\s+(?:now\s+)?(?:over)?due\b|"
+    r"\bdue\s+(?:on|by|date)\b|\bwill be (?:debited|charged|deducted|collected)\b|"
+    r"\bscheduled\b|\bupcoming\b",
     _I,
 )
 
@@ -146,15 +154,27 @@ def _evidence(match: re.Match[str]) -> str:
 
 
 def money_moved(text: str, money: Sequence[Money]) -> re.Match[str] | None:
-    """The first words saying money moved that have an amount close by, or None."""
-    money = [
-        m
-        for m in money
-        if not PROMOTIONAL_BEFORE.search(text, max(0, m.start - 16), m.start)
-    ]
+    """The first words saying money moved that have an amount close by, or None.
+
+    ``money`` should hold only amounts that may be the transaction's (not
+    balances, limits, amounts due or offers: see ``fields.classify_money``).
+    """
     if not money:
         return None
     for match in _HAPPENED.finditer(text):
+        start = max(
+            text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())
+        )
+        end = min(
+            (
+                i
+                for i in (text.find(". ", match.end()), text.find("\n", match.end()))
+                if i >= 0
+            ),
+            default=len(text),
+        )
+        if _NOT_YET.search(text, start + 1, end):
+            continue  # "your payment of $245.10 is due on…" has not happened
         for mention in money:
             if mention.start - _NEAR <= match.start() <= mention.end + _NEAR:
                 return match
@@ -164,7 +184,8 @@ def money_moved(text: str, money: Sequence[Money]) -> re.Match[str] | None:
 def screen(subject: str, text: str, money: Sequence[Money]) -> Screening | None:
     """The reason this message is not a transaction, or None when it may be one.
 
-    ``money`` is every amount with a currency found in ``text``. One-time
+    ``money`` is every amount in ``text`` that may be a transaction's (see
+    ``money_moved``). One-time
     passwords and declined payments are recognised first and whatever else
     the text says; sign-in, statement, balance and marketing messages only
     when the text does not also say that money moved.
@@ -172,6 +193,9 @@ def screen(subject: str, text: str, money: Sequence[Money]) -> Screening | None:
     found = _otp(subject, text)
     if found:
         return found
+    sign_in = _SIGN_IN.search(subject)
+    if sign_in:  # before declines: "Failed login attempt" is about a login
+        return Screening(SIGN_IN, "sign-in notice in the subject", _evidence(sign_in))
     found = _declined(subject, text)
     if found:
         return found
@@ -215,11 +239,7 @@ def _declined(subject: str, text: str) -> Screening | None:
             line = where[line_start : line_end if line_end >= 0 else len(where)]
             if _MONEY_BACK.search(line) or _MONEY_BACK.search(subject):
                 continue
-            if re.search(
-                r"\b(?:if|in case|should)\b[^.]*$",
-                where[line_start : match.start()],
-                _I,
-            ):
+            if _ADVICE.search(where, line_start, match.start()):
                 continue  # "if a payment failed…" is advice, not news
             return Screening(DECLINED, rule, _evidence(match))
     return None
