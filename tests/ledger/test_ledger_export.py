@@ -158,6 +158,20 @@ def test_balances_per_account_are_the_sums_of_the_transactions(
     assert tool_balances(kind, path, tool) == expected_balances(postings)
 
 
+@pytest.mark.parametrize("kind", ["ledger", "hledger"])
+def test_ledger_and_hledger_files_each_pass_both_tools(
+    books, kind, ledger_cli, hledger_cli, tmp_path
+):
+    from ledger_support import hledger_balances, ledger_balances
+
+    postings = household(books)
+    path = tmp_path / f"both.{SUFFIX[kind]}"
+    export(books, kind, path)
+
+    assert ledger_balances(ledger_cli, path) == expected_balances(postings)
+    assert hledger_balances(hledger_cli, path) == expected_balances(postings)
+
+
 def test_money_out_is_negative_on_assets_and_liabilities(books, kind, tool, tmp_path):
     books.mail_account("Personal")
     save_mapping(books.session, "1234", CARD)

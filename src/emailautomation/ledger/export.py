@@ -252,7 +252,6 @@ def _record(
                 ExportedDeclaration(target_id=target.id, kind="commodity", name=code)
                 for code in declarations.commodities
             )
-        if kind is Format.LEDGER:
             session.add_all(
                 ExportedDeclaration(target_id=target.id, kind="tag", name=tag)
                 for tag in declarations.tags

@@ -163,11 +163,12 @@ def _beancount_entry(entry: LedgerEntry) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _ledger_declarations(declarations: Declarations, with_tags: bool) -> str:
+def _ledger_declarations(declarations: Declarations) -> str:
+    # Both tools read all three directives, so either file passes both
+    # ``ledger --pedantic`` and ``hledger check --strict``.
     lines = [f"account {name}" for name in sorted(declarations.accounts)]
     lines += [f"commodity {code}" for code in sorted(declarations.commodities)]
-    if with_tags:
-        lines += [f"tag {tag}" for tag in declarations.tags]
+    lines += [f"tag {tag}" for tag in declarations.tags]
     return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -243,7 +244,7 @@ def render(
         declared = _beancount_declarations(declarations)
         render_entry = _beancount_entry
     else:
-        declared = _ledger_declarations(declarations, kind is Format.LEDGER)
+        declared = _ledger_declarations(declarations)
         render_entry = _ledger_entry
     if declared:
         parts.append(declared)
