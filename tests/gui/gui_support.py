@@ -66,8 +66,12 @@ def insert_transactions(db_url: str, account_id: int, rows: list[dict]) -> list[
 
 
 def wait_views(qtbot: Any, window: Any, timeout: int = 20000) -> None:
-    """Wait until the window's transactions and messages views have loaded."""
+    """Wait until the window's views (transactions, messages, statuses) are loaded."""
     qtbot.waitUntil(
-        lambda: not window.transactions.loading and not window.messages.loading,
+        lambda: (
+            not window.transactions.loading
+            and not window.messages.loading
+            and not window.statuses_loading
+        ),
         timeout=timeout,
     )

@@ -68,8 +68,7 @@ def test_wrong_password_shows_the_failure(qtbot, open_window, mailbox, sqlite_ur
     assert not form.test_button.isEnabled()  # running on the pool, not here
     with qtbot.waitSignal(form.testFinished, timeout=20000) as outcome:
         pass
-    ok, text = outcome.args
-    assert not ok
+    assert outcome.args[0] is False
     shown = form.test_result.text()
     assert shown.startswith("✘ Connection test failed:")
     assert "refused the login" in shown and mailbox.user in shown
@@ -120,9 +119,7 @@ def test_known_provider_fills_server_and_says_where_to_get_a_password(
     assert "Yahoo" in form.provider_hint.text()
 
 
-def test_validation_messages_appear_next_to_the_fields(
-    qtbot, open_window, sqlite_url
-):
+def test_validation_messages_appear_next_to_the_fields(qtbot, open_window, sqlite_url):
     window = open_window(sqlite_url)
     window.new_account()
     form = window.account_form

@@ -328,7 +328,8 @@ class AccountForm(QWidget):
         if draft.since_date is None:
             self.since_edit.setDate(NO_SINCE_DATE)
         else:
-            self.since_edit.setDate(QDate(draft.since_date))
+            since = draft.since_date
+            self.since_edit.setDate(QDate(since.year, since.month, since.day))
         self.enabled_check.setChecked(draft.enabled)
         self._set_poll(draft.poll_minutes)
         # The stored password is never read back into the form.

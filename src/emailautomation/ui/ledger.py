@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from emailautomation import secrets
 from emailautomation.errors import ConfigurationError, EmailAutomationError
+from emailautomation.extract.model import format_amount
 from emailautomation.store.models import (
     MailAccount,
     MessageOutcome,
@@ -63,9 +64,39 @@ class TransactionRow:
     possible_duplicate: bool
     edited_fields: tuple[str, ...] = ()
     edited_at: dt.datetime | None = None
+    search: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Computed where the row is made (on the pool when loading), so that
+        # filtering thousands of rows costs the window's thread nothing.
+        if not self.search:
+            object.__setattr__(self, "search", search_text(self))
 
     def is_edited(self, name: str) -> bool:
         return name in self.edited_fields
+
+
+def money(amount: Decimal) -> str:
+    """``Decimal("1234.5000")`` → ``"1,234.50"``: grouped, at least two places."""
+    text = format_amount(amount) or "0.00"
+    whole, _, fraction = text.partition(".")
+    return f"{int(whole):,}.{fraction}" if fraction else f"{int(whole):,}"
+
+
+def search_text(row: TransactionRow) -> str:
+    """What the search box matches against, lower-cased."""
+    parts = [
+        row.merchant,
+        row.bank,
+        row.account,
+        row.reference,
+        row.currency,
+        row.mail_account,
+        row.date.isoformat(),
+        format_amount(row.amount),
+        money(row.amount),
+    ]
+    return " ".join(p for p in parts if p).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +176,16 @@ class MessageText:
 # -- reads -------------------------------------------------------------------
 
 
-def load_transactions(session: Session) -> list[TransactionRow]:
-    """Every transaction, newest first, with its mail account's name."""
+def load_transactions(
+    session: Session,
+    *,
+    ids: list[int] | None = None,
+    after_id: int | None = None,
+) -> list[TransactionRow]:
+    """Transactions, newest first, with their mail account's name.
+
+    ``ids`` limits to those rows; ``after_id`` to rows stored after that one.
+    """
     query = (
         select(
             Transaction.id,
@@ -168,6 +207,10 @@ def load_transactions(session: Session) -> list[TransactionRow]:
         .join(MailAccount, MailAccount.id == Transaction.mail_account_id)
         .order_by(Transaction.date.desc(), Transaction.time.desc(), Transaction.id)
     )
+    if ids is not None:
+        query = query.where(Transaction.id.in_(ids))
+    if after_id is not None:
+        query = query.where(Transaction.id > after_id)
     # Plain rows, not ORM objects: a ledger of thousands loads in milliseconds.
     return [
         TransactionRow(
@@ -189,6 +232,11 @@ def load_transactions(session: Session) -> list[TransactionRow]:
         )
         for row in session.execute(query)
     ]
+
+
+def load_transactions_after(session: Session, after_id: int) -> list[TransactionRow]:
+    """The transactions stored after the one with id ``after_id``."""
+    return load_transactions(session, after_id=after_id)
 
 
 def load_unread_messages(session: Session) -> list[UnreadMessage]:
@@ -412,37 +460,9 @@ def save_transaction_edit(
 
 
 def _row_of(session: Session, transaction_id: int) -> TransactionRow:
-    for row in load_transactions_by_id(session, [transaction_id]):
+    for row in load_transactions(session, ids=[transaction_id]):
         return row
     raise EmailAutomationError("This transaction is no longer stored.")
-
-
-def load_transactions_by_id(session: Session, ids: list[int]) -> list[TransactionRow]:
-    rows = session.execute(
-        select(Transaction, MailAccount.name)
-        .join(MailAccount, MailAccount.id == Transaction.mail_account_id)
-        .where(Transaction.id.in_(ids))
-    ).all()
-    return [
-        TransactionRow(
-            id=t.id,
-            mail_account_id=t.mail_account_id,
-            mail_account=name,
-            date=t.date,
-            time=t.time,
-            amount=t.amount,
-            currency=t.currency,
-            direction=t.direction,
-            account=t.account,
-            merchant=t.merchant,
-            bank=t.bank,
-            reference=t.reference,
-            possible_duplicate=bool(t.possible_duplicate),
-            edited_fields=tuple(t.edited_fields or ()),
-            edited_at=t.edited_at,
-        )
-        for t, name in rows
-    ]
 
 
 def with_edit(row: TransactionRow, field_name: str, value: object) -> TransactionRow:
@@ -450,13 +470,13 @@ def with_edit(row: TransactionRow, field_name: str, value: object) -> Transactio
     edited = row.edited_fields
     if field_name not in edited:
         edited = (*edited, field_name)
-    row = replace(row, edited_fields=edited, edited_at=utcnow())
+    row = replace(row, edited_fields=edited, edited_at=utcnow(), search="")
     if field_name == "amount":
         assert isinstance(value, Decimal)
-        return replace(row, amount=value)
+        return replace(row, amount=value, search="")
     if field_name == "merchant":
         assert value is None or isinstance(value, str)
-        return replace(row, merchant=value)
+        return replace(row, merchant=value, search="")
     raise FieldError(field_name, f"The {field_name} of a transaction is read-only.")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import logging
 from collections.abc import Callable
 
@@ -42,11 +43,13 @@ from emailautomation.ui.messages import MessagesPage
 from emailautomation.ui.runs import BackgroundTasks, ProcessingRuns
 from emailautomation.ui.status import StatusPanel, state_text
 from emailautomation.ui.transactions import TransactionsPage
+from emailautomation.ui.workers import StoreTask, TaskError
 
 log = logging.getLogger(__name__)
 
 LOG_LINES_KEPT = 5000
 LIVE_RELOAD_MS = 2000  # how often the ledger reloads while runs store rows
+PROGRESS_REPAINT_MS = 100
 TAB_TRANSACTIONS, TAB_MESSAGES, TAB_ACCOUNT, TAB_STATUS = range(4)
 
 
@@ -94,6 +97,9 @@ class MainWindow(QMainWindow):
         self._statuses: list[AccountStatus] = []
         self._ledger_dirty = False
         self._closed = False
+        self._statuses_loading = False
+        self._statuses_again = False
+        self._ended_progress: dict[int, tuple[int, int]] = {}
 
         self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(app_icon())
@@ -106,6 +112,10 @@ class MainWindow(QMainWindow):
         self._live_reload = QTimer(self)
         self._live_reload.setInterval(LIVE_RELOAD_MS)
         self._live_reload.timeout.connect(self._reload_ledger_if_dirty)
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(PROGRESS_REPAINT_MS)
+        self._progress_timer.timeout.connect(lambda: self._show_progress(full=False))
 
         self.reload_accounts(select_id=self._remembered_account())
         for account_id in self.runs.running():
@@ -113,6 +123,7 @@ class MainWindow(QMainWindow):
         self.transactions.reload()
         self.messages.reload()
         self.account_list.setFocus(Qt.FocusReason.OtherFocusReason)
+        _settle_startup_objects()
 
     # -- building -----------------------------------------------------------
 
@@ -301,11 +312,11 @@ class MainWindow(QMainWindow):
     # -- accounts -----------------------------------------------------------
 
     def reload_accounts(self, select_id: int | None = None) -> None:
-        """Re-read accounts and statuses (a few rows, on this thread)."""
+        """Re-read the accounts (a few rows, on this thread), then their statuses
+        (counting messages, on the pool)."""
         current = self.selected_account_id() if select_id is None else select_id
         with self._database.session() as session:
             self._accounts = load_accounts(session)
-            self._statuses = load_statuses(session)
         self.account_list.blockSignals(True)
         self.account_list.clear()
         for account in self._accounts:
@@ -321,7 +332,38 @@ class MainWindow(QMainWindow):
         self.transactions.set_accounts(
             [(a.id, a.name) for a in self._accounts if a.id is not None]
         )
+        self.reload_statuses()
+
+    def reload_statuses(self) -> None:
+        if self._statuses_loading:
+            self._statuses_again = True
+            return
+        self._statuses_loading = True
+        self.tasks.submit(
+            StoreTask(self.db_url, load_statuses),
+            done=self._on_statuses,
+            failed=self._on_statuses_failed,
+        )
+
+    @property
+    def statuses_loading(self) -> bool:
+        return self._statuses_loading
+
+    @Slot(object)
+    def _on_statuses(self, statuses: list[AccountStatus]) -> None:
+        self._statuses_loading = False
+        if self._statuses_again:
+            self._statuses_again = False
+            self.reload_statuses()
+            return
+        self._statuses = statuses
+        self._update_account_items()
         self._show_statuses()
+
+    @Slot(object)
+    def _on_statuses_failed(self, error: TaskError) -> None:
+        self._statuses_loading = False
+        self.log(f"Could not read the account statuses: {error.message}")
 
     def _select_account(self, account_id: int | None) -> None:
         for row in range(self.account_list.count()):
@@ -437,7 +479,10 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int, int)
     def _run_progress(self, account_id: int, done: int, total: int) -> None:
-        self._show_progress()
+        self._ended_progress[account_id] = (done, total)
+        # Coalesced: a few repaints a second, however fast the messages go.
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
 
     @Slot(int, str)
     def _run_message(self, account_id: int, text: str) -> None:
@@ -450,6 +495,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, object)
     def _run_finished(self, account_id: int, summary: RunSummary) -> None:
+        read = summary.stored + summary.ignored + summary.failed + summary.skipped
+        self._ended_progress[account_id] = (read, summary.found)
         line = summary_text(summary)
         self.log(line)
         self._say(line)
@@ -472,10 +519,18 @@ class MainWindow(QMainWindow):
     @Slot()
     def _runs_idle(self) -> None:
         self._live_reload.stop()
-        if self.progress.maximum() == 0:
+        self._progress_timer.stop()
+        done = sum(d for d, _t in self._ended_progress.values())
+        total = sum(t for _d, t in self._ended_progress.values())
+        self._ended_progress.clear()
+        if total == 0:
             self.progress.setRange(0, 1)
-        self.progress.setValue(self.progress.maximum())
-        self.progress.setFormat("Done")
+            self.progress.setValue(1)
+            self.progress.setFormat("No new messages")
+        else:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.progress.setFormat("%v of %m messages read")
         self._update_buttons()
 
     def _after_run(self) -> None:
@@ -491,16 +546,25 @@ class MainWindow(QMainWindow):
     def _reload_ledger_if_dirty(self) -> None:
         if self._ledger_dirty and not self.transactions.loading:
             self._ledger_dirty = False
-            self.transactions.reload()
+            self.transactions.load_new()
 
-    def _show_progress(self) -> None:
+    def _show_progress(self, *, full: bool = True) -> None:
+        """Show the runs' progress; ``full`` also rebuilds the status panel."""
         running = sorted(self.runs.running())
-        self._update_buttons()
-        self._update_account_items()
-        self._show_statuses()
+        if full:
+            self._update_buttons()
+            self._update_account_items()
+            self._show_statuses()
         if not running:
             return
         states = [(a, self.runs.progress_of(a)) for a in running]
+        if not full:
+            statuses = {s.id: s for s in self._statuses}
+            for account_id, state in states:
+                if account_id in statuses:
+                    self.status_panel.set_state(
+                        account_id, state_text(statuses[account_id], state)
+                    )
         done = sum(p.done for _a, p in states if p)
         total = sum(p.total for _a, p in states if p)
         if total == 0:
@@ -631,6 +695,17 @@ class MainWindow(QMainWindow):
         self.tasks.wait()
         self._database.close()
         event.accept()
+
+
+def _settle_startup_objects() -> None:
+    # A full garbage collection stops every thread, the window's too, for as
+    # long as it takes to scan every object: 50-80 ms with the modules and
+    # widgets of a started application, more than the window may stall.
+    # What exists once the window is built lives as long as the process, so
+    # it is moved out of the collector's reach; later collections scan only
+    # what runs create.
+    gc.collect()
+    gc.freeze()
 
 
 def _clock() -> str:

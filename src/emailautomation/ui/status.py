@@ -99,6 +99,19 @@ class StatusPanel(QTreeWidget):
                 item.setToolTip(4, "Automatic polling is off for this account.")
             self.addTopLevelItem(item)
 
+    def set_state(self, account_id: int, text: str) -> None:
+        """Change only an account's State cell (cheap enough for live progress)."""
+        for position in range(self.topLevelItemCount()):
+            item = self.topLevelItem(position)
+            if (
+                item is not None
+                and item.data(0, Qt.ItemDataRole.UserRole) == account_id
+            ):
+                if item.text(1) != text:
+                    item.setText(1, text)
+                    item.setToolTip(1, text)
+                return
+
     def row_texts(self, account_id: int) -> list[str] | None:
         """The texts shown for an account (for tests and screen readers)."""
         for position in range(self.topLevelItemCount()):

@@ -40,6 +40,8 @@ from emailautomation.ui.ledger import (
     TransactionRow,
     clean_merchant,
     load_transactions,
+    load_transactions_after,
+    money,
     parse_amount,
     save_transaction_edit,
     with_edit,
@@ -51,13 +53,6 @@ log = logging.getLogger(__name__)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 ANY_DATE = QDate(2000, 1, 1)  # the date edits show "Any" at their minimum
-
-
-def money(amount: Decimal) -> str:
-    """``Decimal("1234.5000")`` → ``"1,234.50"``: grouped, at least two places."""
-    text = format_amount(amount) or "0.00"
-    whole, _, fraction = text.partition(".")
-    return f"{int(whole):,}.{fraction}" if fraction else f"{int(whole):,}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +93,14 @@ class TransactionFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
-    def accepts(self, row: TransactionRow, haystack: str) -> bool:
+    def accepts(self, row: TransactionRow) -> bool:
         if self.account_id is not None and row.mail_account_id != self.account_id:
             return False
         if self.date_from is not None and row.date < self.date_from:
             return False
         if self.date_to is not None and row.date > self.date_to:
             return False
-        return all(word in haystack for word in self.text.casefold().split())
+        return all(word in row.search for word in self.text.casefold().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +131,6 @@ class TransactionsModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._all: list[TransactionRow] = []
-        self._haystacks: dict[int, str] = {}
         self._rows: list[TransactionRow] = []
         self._filter = TransactionFilter()
         self._sort_column = DATE
@@ -147,10 +141,23 @@ class TransactionsModel(QAbstractTableModel):
     def set_rows(self, rows: list[TransactionRow]) -> None:
         self.beginResetModel()
         self._all = list(rows)
-        self._haystacks = {row.id: _haystack(row) for row in self._all}
         self._rows = self._visible()
         self.endResetModel()
         self.totalsChanged.emit()
+
+    def add_rows(self, rows: list[TransactionRow]) -> None:
+        """Add newly stored rows (and replace any already shown)."""
+        if not rows:
+            return
+        fresh = {row.id: row for row in rows}
+        self.beginResetModel()
+        self._all = [fresh.pop(r.id, r) for r in self._all] + list(fresh.values())
+        self._rows = self._visible()
+        self.endResetModel()
+        self.totalsChanged.emit()
+
+    def newest_id(self) -> int:
+        return max((row.id for row in self._all), default=0)
 
     def set_filter(self, value: TransactionFilter) -> None:
         if value == self._filter:
@@ -168,7 +175,6 @@ class TransactionsModel(QAbstractTableModel):
     def replace_row(self, row: TransactionRow) -> None:
         """Show a changed transaction (after an edit) where it is."""
         self._all = [row if r.id == row.id else r for r in self._all]
-        self._haystacks[row.id] = _haystack(row)
         for position, shown in enumerate(self._rows):
             if shown.id == row.id:
                 self._rows[position] = row
@@ -203,11 +209,7 @@ class TransactionsModel(QAbstractTableModel):
         ]
 
     def _visible(self) -> list[TransactionRow]:
-        chosen = [
-            row
-            for row in self._all
-            if self._filter.accepts(row, self._haystacks[row.id])
-        ]
+        chosen = [row for row in self._all if self._filter.accepts(row)]
         chosen.sort(
             key=COLUMNS[self._sort_column].sort_key,
             reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
@@ -307,21 +309,6 @@ class TransactionsModel(QAbstractTableModel):
         for index, row_id, col in kept:
             self.changePersistentIndex(index, self.index(positions[row_id], col))
         self.layoutChanged.emit()
-
-
-def _haystack(row: TransactionRow) -> str:
-    parts = [
-        row.merchant,
-        row.bank,
-        row.account,
-        row.reference,
-        row.currency,
-        row.mail_account,
-        row.date.isoformat(),
-        format_amount(row.amount),
-        money(row.amount),
-    ]
-    return " ".join(p for p in parts if p).casefold()
 
 
 def _display(row: TransactionRow, column: int) -> str:
@@ -509,9 +496,30 @@ class TransactionsPage(QWidget):
             failed=self._on_load_failed,
         )
 
+    def load_new(self) -> None:
+        """Add the rows stored since the last load (cheap enough during a run)."""
+        if self._loading:
+            return
+        self._loading = True
+        self.tasks.submit(
+            StoreTask(self.db_url, load_transactions_after, self.model.newest_id()),
+            done=self._on_new_loaded,
+            failed=self._on_load_failed,
+        )
+
     @property
     def loading(self) -> bool:
         return self._loading
+
+    @Slot(object)
+    def _on_new_loaded(self, rows: list[TransactionRow]) -> None:
+        selected = self.selected_ids()
+        self.model.add_rows(rows)
+        self._reselect(selected)
+        self._loading = False
+        if self._load_again:
+            self._load_again = False
+            self.reload()
 
     @Slot(object)
     def _on_loaded(self, rows: list[TransactionRow]) -> None:
