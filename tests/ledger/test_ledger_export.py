@@ -14,6 +14,7 @@ from ledger_support import (
     read_back,
     tool_balances,
 )
+from sqlalchemy import select
 
 from emailautomation.ledger import (
     ExportFailed,
@@ -27,6 +28,7 @@ from emailautomation.ledger import (
     save_mapping,
 )
 from emailautomation.ledger.formats import one_line
+from emailautomation.store import ExportedEntry
 
 FORMATS = ["ledger", "hledger", "beancount", "csv"]
 TOOL_FIXTURES = {
@@ -450,6 +452,10 @@ def test_an_alert_older_than_your_own_open_directive_is_refused(books, tmp_path)
     with pytest.raises(ExportFailed, match=r"opened on 2025-02-01.*2025-01-15"):
         export(books, "beancount", path, new_only=True)
     assert path.read_text() == own
+    # Nothing recorded either: once the open is moved, the entry is written.
+    assert books.session.scalars(select(ExportedEntry)).all() == []
+    path.write_text(own.replace("2025-02-01", "2025-01-01"))
+    assert export(books, "beancount", path, new_only=True).written == 1
 
 
 def test_a_file_no_export_wrote_is_never_replaced_unasked(books, tmp_path):

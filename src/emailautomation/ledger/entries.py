@@ -209,12 +209,12 @@ def build_entries(
     seen: set[str] = set()
     unique = []
     for entry in entries:
+        if (mail_ids or prefixes) and not _kept(entry, mail_ids, prefixes):
+            continue
         if entry.message_key in seen:
             log.debug("transaction %d repeats a message; skipped", entry.transaction_id)
             continue
         seen.add(entry.message_key)
-        if (mail_ids or prefixes) and not _kept(entry, mail_ids, prefixes):
-            continue
         unique.append(entry)
     return unique
 

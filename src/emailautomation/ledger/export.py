@@ -294,6 +294,9 @@ def _replace(path: Path, text: str, session: Session) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         temporary.write_text(text, encoding="utf-8", newline="")
+        if path.exists():
+            # The file being replaced keeps its permissions.
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
     except OSError as exc:
         session.rollback()
@@ -314,6 +317,17 @@ def export_transactions(
     in the range and the records are replaced to match. Raises ``LedgerError``
     subclasses with nothing written and nothing recorded.
     """
+    try:
+        return _export(session, request, stream)
+    except BaseException:
+        # Whatever failed, the caller's session is left as it was given.
+        session.rollback()
+        raise
+
+
+def _export(
+    session: Session, request: ExportRequest, stream: TextIO | None
+) -> ExportResult:
     kind = parse_format(request.format)
     path = request.destination.expanduser() if request.destination else None
     if path is None and stream is None:
