@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         db_url = resolve_database_url(args.db)
         open_database(db_url).close()  # migrate once, before any worker opens it
-    except EmailAutomationError as exc:
+    except (EmailAutomationError, OSError) as exc:
         log.error("cannot open the database: %s", exc)
         print(f"{APP_NAME}: {exc}", file=sys.stderr)
         QMessageBox.critical(
