@@ -37,6 +37,8 @@ def test_add_account_test_connection_then_save(
     form = window.account_form
     assert window.tabs.currentWidget().widget() is form
     fill_server(form, qtbot, mailbox, password=mailbox.password)
+    form.poll_combo.setCurrentIndex(form.poll_combo.findData(None))  # "Off"
+    form.senders_edit.setText("Alerts@HDFCBank.net; icicibank.com")
 
     qtbot.mouseClick(form.test_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(form.testFinished, timeout=20000) as outcome:
@@ -51,6 +53,8 @@ def test_add_account_test_connection_then_save(
     (account,) = stored_accounts(sqlite_url)
     assert account.username == mailbox.user
     assert account.port == mailbox.port and account.security == "plain"
+    assert account.poll_minutes is None
+    assert account.senders == ["alerts@hdfcbank.net", "icicibank.com"]
     assert secrets.get_password(account.secret_ref) == mailbox.password
     assert window.selected_account_id() == account.id
     # The password is never read back into the form.

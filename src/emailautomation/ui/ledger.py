@@ -171,6 +171,7 @@ class MessageText:
     text: str
     reason: str | None = None
     problems: list[str] = field(default_factory=list)
+    outcome: str = MessageOutcome.IGNORED.value
 
 
 # -- reads -------------------------------------------------------------------
@@ -287,8 +288,11 @@ def message_text(session: Session, message_id: int) -> MessageText:
             text,
             message.reason,
             [f"The message could not be decoded ({exc}); showing its raw bytes."],
+            message.outcome,
         )
-    return MessageText(message.id, headline, normalise(alert), message.reason)
+    return MessageText(
+        message.id, headline, normalise(alert), message.reason, [], message.outcome
+    )
 
 
 def load_accounts(session: Session) -> list[AccountDraft]:
@@ -582,6 +586,10 @@ def save_account(session: Session, draft: AccountDraft, password: str | None) ->
     account.enabled = draft.enabled
     account.poll_minutes = draft.poll_minutes
     session.flush()
+    if draft.poll_minutes is None and account.poll_minutes is not None:
+        # The column's default (60) fills in a None at INSERT; "off" is None.
+        account.poll_minutes = None
+        session.flush()
 
     try:
         if password:

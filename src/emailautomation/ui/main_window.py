@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self._statuses_loading = False
         self._statuses_again = False
         self._ended_progress: dict[int, tuple[int, int]] = {}
+        self._ended_failures = 0
 
         self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(app_icon())
@@ -497,6 +498,8 @@ class MainWindow(QMainWindow):
     def _run_finished(self, account_id: int, summary: RunSummary) -> None:
         read = summary.stored + summary.ignored + summary.failed + summary.skipped
         self._ended_progress[account_id] = (read, summary.found)
+        if summary.status == "failed":
+            self._ended_failures += 1
         line = summary_text(summary)
         self.log(line)
         self._say(line)
@@ -504,6 +507,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int, str)
     def _run_failed(self, account_id: int, reason: str) -> None:
+        self._ended_failures += 1
         line = f"{self.account_name(account_id)}: failed: {reason}"
         self.log(line)
         self._say(line)
@@ -523,14 +527,18 @@ class MainWindow(QMainWindow):
         done = sum(d for d, _t in self._ended_progress.values())
         total = sum(t for _d, t in self._ended_progress.values())
         self._ended_progress.clear()
+        failures, self._ended_failures = self._ended_failures, 0
         if total == 0:
             self.progress.setRange(0, 1)
-            self.progress.setValue(1)
-            self.progress.setFormat("No new messages")
+            self.progress.setValue(0 if failures else 1)
+            self.progress.setFormat(
+                "Failed: see the log" if failures else "No new mail"
+            )
         else:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-            self.progress.setFormat("%v of %m messages read")
+            failed = f" ({failures} account failed)" if failures else ""
+            self.progress.setFormat(f"%v of %m messages read{failed}")
         self._update_buttons()
 
     def _after_run(self) -> None:

@@ -187,6 +187,9 @@ class MessagesPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 8
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -327,7 +330,9 @@ class MessagesPage(QWidget):
         if shown.id != self._shown_id:
             return  # the selection moved on meanwhile
         lines = [shown.headline]
-        if shown.reason:
+        if shown.reason and shown.outcome == MessageOutcome.FAILED.value:
+            lines.append(f"Why it could not be read: {shown.reason}")
+        elif shown.reason:
             lines.append(f"Why it is not a transaction: {shown.reason}")
         lines.extend(shown.problems)
         self.headline.setText("\n".join(lines))

@@ -67,7 +67,7 @@ class StatusPanel(QTreeWidget):
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformRowHeights(True)
-        for column, width in ((0, 160), (1, 260), (2, 130), (3, 300)):
+        for column, width in ((0, 160), (1, 340), (2, 130), (3, 300)):
             self.setColumnWidth(column, width)
         self._next_run: NextRunSource | None = None
 

@@ -456,8 +456,19 @@ class TransactionsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((DATE, 96), (TIME, 56), (AMOUNT, 130), (MERCHANT, 220)):
+        for column, width in (
+            (DATE, 90),
+            (TIME, 52),
+            (AMOUNT, 120),
+            (DIRECTION, 88),
+            (CARD, 100),
+            (MERCHANT, 200),
+            (BANK, 110),
+            (MAIL_ACCOUNT, 120),
+        ):
             self.table.setColumnWidth(column, width)
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
 
         self.totals = QLabel()
         self.totals.setObjectName("transactionTotals")
