@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from emailautomation import secrets
@@ -84,6 +86,11 @@ def process_account(
         database.close()
     report(Finished(summary))
     return summary
+
+
+# A run reports the first few new transactions; keeping every one would grow
+# with the mailbox.
+NEW_TRANSACTIONS_KEPT = 50
 
 
 class _Counts:
@@ -194,19 +201,30 @@ def _sync(
 
         index = 0
         for batch in mailbox.fetch(uids, batch_size):
+            decoded = [_decode(uid, raw) for uid, raw in batch]
+            known = _stored_keys(session, account.id, [item.key for item in decoded])
+            new_rows: list[Transaction] = []
             handled_up_to = None
-            for uid, raw in batch:
+            for item in decoded:
                 if should_stop():
                     break
                 index += 1
-                outcome, summary = _store_message(
-                    session, account, run, state, uid, raw, readers, counts
-                )
-                handled_up_to = uid
+                if item.key in known:
+                    counts.skipped += 1
+                    outcome, summary = "skipped", "already read"
+                else:
+                    # A second copy later in the batch is then skipped too.
+                    known.add(item.key)
+                    outcome, summary = _store_message(
+                        session, account, run, state, item, readers, counts, new_rows
+                    )
+                handled_up_to = item.uid
                 report(MessageDone(account.id, index, len(uids), outcome, summary))
             if handled_up_to is not None:
                 state.last_uid = max(state.last_uid, handled_up_to)
             _save_counts(run, counts)
+            session.flush()
+            _flag_batch_duplicates(session, account.id, new_rows)
             # One commit holds each message's record, its transaction and the
             # folder position: a crash loses or repeats nothing.
             session.commit()
@@ -220,63 +238,82 @@ def _sync(
     return RunStatus.SUCCEEDED
 
 
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """One fetched message, decoded (or the reason it could not be)."""
+
+    uid: int
+    raw: bytes
+    key: str
+    alert: Alert | None
+    failure: str | None
+
+
+def _decode(uid: int, raw: bytes) -> _Fetched:
+    try:
+        alert = parse_alert(raw)
+    except MalformedMessage as exc:
+        key = message_key(exc.message_id, raw)
+        return _Fetched(uid, raw, key, None, f"malformed message: {exc}")
+    return _Fetched(uid, raw, message_key(alert.message_id, raw), alert, None)
+
+
+def _stored_keys(session: Session, account_id: int, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` the account already has: one query for a whole batch."""
+    if not keys:
+        return set()
+    return set(
+        session.scalars(
+            select(ProcessedMessage.key).where(
+                ProcessedMessage.account_id == account_id,
+                ProcessedMessage.key.in_(set(keys)),
+            )
+        )
+    )
+
+
 def _store_message(
     session: Session,
     account: MailAccount,
     run: Run,
     state: FolderState,
-    uid: int,
-    raw: bytes,
+    item: _Fetched,
     readers: Sequence[Reader],
     counts: _Counts,
+    new_rows: list[Transaction],
 ) -> tuple[str, str]:
-    alert: Alert | None = None
+    """Read one message not stored before and add its record (and transaction)."""
+    alert = item.alert
     extraction: Extraction | None = None
-    failure: str | None = None
-    try:
-        alert = parse_alert(raw)
-    except MalformedMessage as exc:
-        key = message_key(exc.message_id, raw)
-        failure = f"malformed message: {exc}"
-    else:
-        key = message_key(alert.message_id, raw)
-
-    already = session.scalar(
-        select(ProcessedMessage.id).where(
-            ProcessedMessage.account_id == account.id, ProcessedMessage.key == key
-        )
-    )
-    if already is not None:
-        counts.skipped += 1
-        return "skipped", "already read"
-
+    failure = item.failure
     if alert is not None:
         try:
             extraction = extract(alert, readers)
         except Exception as exc:  # a bug in a reader must not end the run
-            log.exception("extraction failed on uid %s", uid)
+            log.exception("extraction failed on uid %s", item.uid)
             failure = f"extraction error: {type(exc).__name__}: {exc}"
             extraction = None
 
     message = ProcessedMessage(
         account_id=account.id,
         run_id=run.id,
-        key=key,
+        key=item.key,
         folder=state.folder,
-        uid=uid,
+        uid=item.uid,
         uidvalidity=state.uidvalidity,
         sender=alert.sender if alert else None,
         subject=alert.subject if alert else None,
         sent_at=_naive_utc(alert.sent_at) if alert else None,
-        raw=raw,
+        raw=item.raw,
     )
     session.add(message)
-    summary = _apply(session, account, message, extraction, failure)
+    summary = _apply(session, account, message, extraction, failure, new_rows)
     counts.add(message.outcome)
-    if message.outcome == MessageOutcome.TRANSACTION:
+    if (
+        message.outcome == MessageOutcome.TRANSACTION
+        and len(counts.new_transactions) < NEW_TRANSACTIONS_KEPT
+    ):
         counts.new_transactions.append(summary)
-    # Flush so a second copy of this message later in the batch is seen.
-    session.flush()
     return message.outcome, summary
 
 
@@ -286,8 +323,13 @@ def _apply(
     message: ProcessedMessage,
     extraction: Extraction | None,
     failure: str | None,
+    batch_rows: list[Transaction] | None = None,
 ) -> str:
-    """Set the message's outcome and, for a transaction, add or update its row."""
+    """Set the message's outcome and, for a transaction, add or update its row.
+
+    Look-alike rows are flagged at once, or, when ``batch_rows`` is given, the
+    row is added to it for ``_flag_batch_duplicates`` to flag with its batch.
+    """
     if extraction is None:
         message.outcome = MessageOutcome.FAILED.value
         message.reason = failure or "unknown failure"
@@ -327,7 +369,10 @@ def _apply(
     for name, value in values.items():
         if name not in edited:
             setattr(row, name, value)
-    _flag_duplicates(session, row)
+    if batch_rows is None:
+        _flag_duplicates(session, row)
+    else:
+        batch_rows.append(row)
     merchant = f" at {fields.merchant}" if fields.merchant else ""
     return f"{fields.currency} {fields.amount}{merchant}"
 
@@ -349,6 +394,50 @@ def _flag_duplicates(session: Session, row: Transaction) -> None:
         row.possible_duplicate = True
         for twin in others:
             twin.possible_duplicate = True
+
+
+def _flag_batch_duplicates(
+    session: Session, account_id: int, rows: Sequence[Transaction]
+) -> None:
+    """``_flag_duplicates`` for a flushed batch of rows, with one query and one update.
+
+    Look-alikes are grouped on the values as stored, so the batch's own rows
+    and older ones compare exactly as the per-row query compares them.
+    """
+    if not rows:
+        return
+    batch_ids = {row.id for row in rows}
+    candidates = session.execute(
+        select(
+            Transaction.id,
+            Transaction.date,
+            Transaction.amount,
+            Transaction.currency,
+            Transaction.account,
+            Transaction.direction,
+            Transaction.possible_duplicate,
+        ).where(
+            Transaction.mail_account_id == account_id,
+            Transaction.date.in_({row.date for row in rows}),
+            Transaction.amount.in_({row.amount for row in rows}),
+        )
+    ).all()
+    groups: defaultdict[tuple[object, ...], list[tuple[int, bool]]] = defaultdict(list)
+    for twin_id, date, amount, currency, digits, direction, flagged in candidates:
+        groups[(date, amount, currency, digits, direction)].append((twin_id, flagged))
+    to_flag = [
+        twin_id
+        for group in groups.values()
+        if len(group) > 1 and any(twin_id in batch_ids for twin_id, _ in group)
+        for twin_id, flagged in group
+        if not flagged
+    ]
+    if to_flag:
+        session.execute(
+            update(Transaction)
+            .where(Transaction.id.in_(to_flag))
+            .values(possible_duplicate=True)
+        )
 
 
 def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -411,7 +500,7 @@ def _finish(
         skipped=counts.skipped,
         error=message,
         error_kind=kind,
-        new_transactions=counts.new_transactions[:50],
+        new_transactions=counts.new_transactions[:NEW_TRANSACTIONS_KEPT],
     )
 
 
