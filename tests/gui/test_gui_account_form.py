@@ -186,3 +186,24 @@ def test_delete_asks_first_and_forgets_the_password(
     assert stored_accounts(sqlite_url) == []
     assert not secrets.has_password(account.secret_ref)
     assert "Deleted Old" in form.save_status.text()
+
+
+def test_without_a_keychain_nothing_is_saved_and_the_form_says_why(
+    qtbot, open_window, mailbox, sqlite_url, monkeypatch
+):
+    import keyring.core
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    keyring.core._keyring_backend = None  # type: ignore[attr-defined]
+    keyring.core.init_backend()
+    window = open_window(sqlite_url)
+    window.new_account()
+    form = window.account_form
+    fill_server(form, qtbot, mailbox, password="secret")
+    form.name_edit.setText("No keychain")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not form.saving, timeout=10000)
+    assert "No usable keychain" in form.save_status.text()
+    assert "PYTHON_KEYRING_BACKEND" in form.save_status.text()
+    assert stored_accounts(sqlite_url) == []
+    assert form.name_edit.text() == "No keychain"  # what was typed is kept
