@@ -12,9 +12,11 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from emailautomation import secrets
@@ -25,7 +27,7 @@ from emailautomation.errors import (
     MalformedMessage,
 )
 from emailautomation.extract import extract
-from emailautomation.extract.model import Extraction, Reader
+from emailautomation.extract.model import Extraction, Reader, TransactionFields
 from emailautomation.jobs.events import (
     CancelCheck,
     Connecting,
@@ -203,7 +205,7 @@ def _sync(
         for batch in mailbox.fetch(uids, batch_size):
             decoded = [_decode(uid, raw) for uid, raw in batch]
             known = _stored_keys(session, account.id, [item.key for item in decoded])
-            new_rows: list[Transaction] = []
+            rows = _BatchRows()
             handled_up_to = None
             for item in decoded:
                 if should_stop():
@@ -215,16 +217,15 @@ def _sync(
                 else:
                     # A second copy later in the batch is then skipped too.
                     known.add(item.key)
-                    outcome, summary = _store_message(
-                        session, account, run, state, item, readers, counts, new_rows
+                    outcome, summary = _read_new_message(
+                        account, run, state, item, readers, counts, rows
                     )
                 handled_up_to = item.uid
                 report(MessageDone(account.id, index, len(uids), outcome, summary))
             if handled_up_to is not None:
                 state.last_uid = max(state.last_uid, handled_up_to)
             _save_counts(run, counts)
-            session.flush()
-            _flag_batch_duplicates(session, account.id, new_rows)
+            _insert_batch(session, account.id, rows)
             # One commit holds each message's record, its transaction and the
             # folder position: a crash loses or repeats nothing.
             session.commit()
@@ -272,17 +273,28 @@ def _stored_keys(session: Session, account_id: int, keys: Sequence[str]) -> set[
     )
 
 
-def _store_message(
-    session: Session,
+@dataclass(slots=True)
+class _BatchRows:
+    """The rows a batch adds, inserted with one statement per table at its end.
+
+    ``transactions`` pairs each transaction's values with the index of its
+    message in ``messages``, whose id is known only after the insert.
+    """
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    transactions: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+def _read_new_message(
     account: MailAccount,
     run: Run,
     state: FolderState,
     item: _Fetched,
     readers: Sequence[Reader],
     counts: _Counts,
-    new_rows: list[Transaction],
+    rows: _BatchRows,
 ) -> tuple[str, str]:
-    """Read one message not stored before and add its record (and transaction)."""
+    """Read one message not stored before; queue its record (and transaction)."""
     alert = item.alert
     extraction: Extraction | None = None
     failure = item.failure
@@ -293,66 +305,104 @@ def _store_message(
             log.exception("extraction failed on uid %s", item.uid)
             failure = f"extraction error: {type(exc).__name__}: {exc}"
             extraction = None
+    verdict = _judge(extraction, failure)
 
-    message = ProcessedMessage(
-        account_id=account.id,
-        run_id=run.id,
-        key=item.key,
-        folder=state.folder,
-        uid=item.uid,
-        uidvalidity=state.uidvalidity,
-        sender=alert.sender if alert else None,
-        subject=alert.subject if alert else None,
-        sent_at=_naive_utc(alert.sent_at) if alert else None,
-        raw=item.raw,
+    rows.messages.append(
+        {
+            "account_id": account.id,
+            "run_id": run.id,
+            "key": item.key,
+            "folder": state.folder,
+            "uid": item.uid,
+            "uidvalidity": state.uidvalidity,
+            "sender": alert.sender if alert else None,
+            "subject": alert.subject if alert else None,
+            "sent_at": _naive_utc(alert.sent_at) if alert else None,
+            "raw": item.raw,
+            "outcome": verdict.outcome,
+            "reason": verdict.reason,
+            "format": verdict.format,
+        }
     )
-    session.add(message)
-    summary = _apply(session, account, message, extraction, failure, new_rows)
-    counts.add(message.outcome)
+    if verdict.fields is not None:
+        values = _transaction_values(verdict.fields)
+        values["mail_account_id"] = account.id
+        rows.transactions.append((len(rows.messages) - 1, values))
+    counts.add(verdict.outcome)
     if (
-        message.outcome == MessageOutcome.TRANSACTION
+        verdict.outcome == MessageOutcome.TRANSACTION
         and len(counts.new_transactions) < NEW_TRANSACTIONS_KEPT
     ):
-        counts.new_transactions.append(summary)
-    return message.outcome, summary
+        counts.new_transactions.append(verdict.summary)
+    return verdict.outcome, verdict.summary
 
 
-def _apply(
-    session: Session,
-    account: MailAccount,
-    message: ProcessedMessage,
-    extraction: Extraction | None,
-    failure: str | None,
-    batch_rows: list[Transaction] | None = None,
-) -> str:
-    """Set the message's outcome and, for a transaction, add or update its row.
+def _insert_batch(session: Session, account_id: int, rows: _BatchRows) -> None:
+    """Insert a batch's messages, then its transactions, then flag look-alikes."""
+    if not rows.messages:
+        session.flush()
+        return
+    message_ids = session.scalars(
+        insert(ProcessedMessage).returning(
+            ProcessedMessage.id, sort_by_parameter_order=True
+        ),
+        rows.messages,
+    ).all()
+    if not rows.transactions:
+        return
+    values = [
+        {**fields, "message_id": message_ids[index]}
+        for index, fields in rows.transactions
+    ]
+    ids = session.scalars(
+        insert(Transaction).returning(Transaction.id, sort_by_parameter_order=True),
+        values,
+    ).all()
+    _flag_batch_duplicates(
+        session,
+        account_id,
+        [
+            (row_id, v["date"], v["amount"])
+            for row_id, v in zip(ids, values, strict=True)
+        ],
+    )
 
-    Look-alike rows are flagged at once, or, when ``batch_rows`` is given, the
-    row is added to it for ``_flag_batch_duplicates`` to flag with its batch.
-    """
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """What became of one message: its outcome, reason, format and summary line."""
+
+    outcome: str
+    reason: str | None
+    format: str | None
+    fields: TransactionFields | None
+    summary: str
+
+
+def _judge(extraction: Extraction | None, failure: str | None) -> _Verdict:
     if extraction is None:
-        message.outcome = MessageOutcome.FAILED.value
-        message.reason = failure or "unknown failure"
-        message.format = None
-        return message.reason
+        reason = failure or "unknown failure"
+        return _Verdict(MessageOutcome.FAILED.value, reason, None, None, reason)
     fields = extraction.transaction
     if fields is None:
-        message.outcome = MessageOutcome.IGNORED.value
-        message.reason = extraction.reason
+        ignored = extraction.reason
         if extraction.detail:
-            message.reason = f"{extraction.reason}: {extraction.detail}"
-        message.format = None
-        return message.reason or "ignored"
+            ignored = f"{extraction.reason}: {extraction.detail}"
+        return _Verdict(
+            MessageOutcome.IGNORED.value, ignored, None, None, ignored or "ignored"
+        )
+    merchant = f" at {fields.merchant}" if fields.merchant else ""
+    return _Verdict(
+        MessageOutcome.TRANSACTION.value,
+        None,
+        fields.format,
+        fields,
+        f"{fields.currency} {fields.amount}{merchant}",
+    )
 
-    message.outcome = MessageOutcome.TRANSACTION.value
-    message.reason = None
-    message.format = fields.format
-    row = message.transaction
-    if row is None:
-        row = Transaction(mail_account_id=account.id, message=message)
-        session.add(row)
-    edited = set(row.edited_fields or ())
-    values = {
+
+def _transaction_values(fields: TransactionFields) -> dict[str, Any]:
+    return {
         "amount": fields.amount,
         "currency": fields.currency,
         "direction": fields.direction,
@@ -366,15 +416,33 @@ def _apply(
         "format": fields.format,
         "template_id": fields.template_id,
     }
-    for name, value in values.items():
+
+
+def _apply(
+    session: Session,
+    account: MailAccount,
+    message: ProcessedMessage,
+    extraction: Extraction | None,
+    failure: str | None,
+) -> str:
+    """Set the message's outcome and, for a transaction, add or update its row."""
+    verdict = _judge(extraction, failure)
+    message.outcome = verdict.outcome
+    message.reason = verdict.reason
+    message.format = verdict.format
+    if verdict.fields is None:
+        return verdict.summary
+
+    row = message.transaction
+    if row is None:
+        row = Transaction(mail_account_id=account.id, message=message)
+        session.add(row)
+    edited = set(row.edited_fields or ())
+    for name, value in _transaction_values(verdict.fields).items():
         if name not in edited:
             setattr(row, name, value)
-    if batch_rows is None:
-        _flag_duplicates(session, row)
-    else:
-        batch_rows.append(row)
-    merchant = f" at {fields.merchant}" if fields.merchant else ""
-    return f"{fields.currency} {fields.amount}{merchant}"
+    _flag_duplicates(session, row)
+    return verdict.summary
 
 
 def _flag_duplicates(session: Session, row: Transaction) -> None:
@@ -397,16 +465,19 @@ def _flag_duplicates(session: Session, row: Transaction) -> None:
 
 
 def _flag_batch_duplicates(
-    session: Session, account_id: int, rows: Sequence[Transaction]
+    session: Session,
+    account_id: int,
+    rows: Sequence[tuple[int, dt.date, Decimal]],
 ) -> None:
-    """``_flag_duplicates`` for a flushed batch of rows, with one query and one update.
+    """``_flag_duplicates`` for a batch of inserted rows (id, date, amount), with
+    one query and one update.
 
     Look-alikes are grouped on the values as stored, so the batch's own rows
     and older ones compare exactly as the per-row query compares them.
     """
     if not rows:
         return
-    batch_ids = {row.id for row in rows}
+    batch_ids = {row_id for row_id, _date, _amount in rows}
     candidates = session.execute(
         select(
             Transaction.id,
@@ -418,8 +489,8 @@ def _flag_batch_duplicates(
             Transaction.possible_duplicate,
         ).where(
             Transaction.mail_account_id == account_id,
-            Transaction.date.in_({row.date for row in rows}),
-            Transaction.amount.in_({row.amount for row in rows}),
+            Transaction.date.in_({date for _id, date, _amount in rows}),
+            Transaction.amount.in_({amount for _id, _date, amount in rows}),
         )
     ).all()
     groups: defaultdict[tuple[object, ...], list[tuple[int, bool]]] = defaultdict(list)
