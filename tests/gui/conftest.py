@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 
 @pytest.fixture
@@ -63,7 +63,8 @@ class SessionThreads:
 
 @pytest.fixture
 def session_threads() -> Iterator[SessionThreads]:
-    """Record, per session, every thread that began a transaction or flushed."""
+    """Record, per session, every thread that began a transaction, executed a
+    statement or flushed, and which sessions inserted messages or transactions."""
     from emailautomation.store.models import ProcessedMessage, Transaction
 
     record = SessionThreads()
@@ -79,8 +80,25 @@ def session_threads() -> Iterator[SessionThreads]:
             if any(isinstance(o, ProcessedMessage | Transaction) for o in session.new):
                 record.inserting.add(token)
 
-    event.listen(Session, "after_transaction_create", on_transaction)
-    event.listen(Session, "before_flush", on_flush)
+    tables = (ProcessedMessage, Transaction)
+
+    def on_execute(state: ORMExecuteState) -> None:
+        # Bulk ORM inserts (``session.execute(insert(Model), rows)``) never
+        # flush objects; they pass here.
+        with record.lock:
+            token = record.token(state.session)
+            record.threads[token].add(threading.get_ident())
+            mapper = state.bind_mapper
+            if state.is_insert and mapper is not None and mapper.class_ in tables:
+                record.inserting.add(token)
+
+    hooks = (
+        ("after_transaction_create", on_transaction),
+        ("before_flush", on_flush),
+        ("do_orm_execute", on_execute),
+    )
+    for name, hook in hooks:
+        event.listen(Session, name, hook)
     yield record
-    event.remove(Session, "after_transaction_create", on_transaction)
-    event.remove(Session, "before_flush", on_flush)
+    for name, hook in hooks:
+        event.remove(Session, name, hook)
