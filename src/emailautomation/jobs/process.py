@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -26,8 +26,6 @@ from emailautomation.errors import (
     EmailAutomationError,
     MalformedMessage,
 )
-from emailautomation.extract import extract
-from emailautomation.extract.model import Extraction, Reader, TransactionFields
 from emailautomation.jobs.events import (
     CancelCheck,
     Connecting,
@@ -37,7 +35,6 @@ from emailautomation.jobs.events import (
     ProgressCallback,
     RunSummary,
 )
-from emailautomation.jobs.readers import load_readers
 from emailautomation.mail.imap import FETCH_BATCH, Mailbox, ServerSettings
 from emailautomation.mail.message import message_key, parse_alert
 from emailautomation.store.database import Database
@@ -51,6 +48,9 @@ from emailautomation.store.models import (
     Transaction,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from emailautomation.extract.model import Extraction, Reader, TransactionFields
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +158,6 @@ def _sync(
         security=account.security,
         username=account.username,
     )
-    readers = load_readers(session)
-
     with Mailbox.connect(settings, password) as mailbox:
         del password
         folder = mailbox.select(account.folder)
@@ -200,6 +198,7 @@ def _sync(
         counts.found = len(uids)
         run.found = len(uids)
         report(FoundNew(account.id, len(uids)))
+        readers = _load_readers(session) if uids else []
 
         index = 0
         for batch in mailbox.fetch(uids, batch_size):
@@ -295,6 +294,8 @@ def _read_new_message(
     rows: _BatchRows,
 ) -> tuple[str, str]:
     """Read one message not stored before; queue its record (and transaction)."""
+    from emailautomation.extract import extract
+
     alert = item.alert
     extraction: Extraction | None = None
     failure = item.failure
@@ -511,6 +512,15 @@ def _flag_batch_duplicates(
         )
 
 
+def _load_readers(session: Session) -> list[Reader]:
+    """The run's readers. The extraction engine is imported here and in the
+    functions calling ``extract``, so a run that finds nothing new never
+    pays for importing it."""
+    from emailautomation.jobs.readers import load_readers
+
+    return load_readers(session)
+
+
 def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
@@ -614,7 +624,7 @@ def reread_messages(
                         | ProcessedMessage.sender.like(f"%.{sender}")
                     )
             ids = list(session.scalars(query.with_only_columns(ProcessedMessage.id)))
-            readers = load_readers(session)
+            readers = _load_readers(session)
             for index, message_id in enumerate(ids, start=1):
                 if should_stop():
                     break
@@ -635,6 +645,8 @@ def reread_messages(
 def _reread_one(
     session: Session, message: ProcessedMessage, readers: Sequence[Reader]
 ) -> tuple[str, str]:
+    from emailautomation.extract import extract
+
     account = session.get(MailAccount, message.account_id)
     assert account is not None
     extraction: Extraction | None = None
