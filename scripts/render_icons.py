@@ -37,6 +37,26 @@ def main() -> int:
             return 1
         print(target.relative_to(RESOURCES.parent))
     del app
+    return write_platform_icons()
+
+
+def write_platform_icons() -> int:
+    """The Windows .ico and macOS .icns PyInstaller needs, from the PNG sizes.
+
+    Needs Pillow (``pip install pillow``); it is a build tool, not a dependency.
+    """
+    try:
+        from PIL import Image
+    except ImportError:
+        print("Pillow is not installed: .ico and .icns not written", file=sys.stderr)
+        return 1
+    largest = Image.open(RESOURCES / "emailautomation-512.png")
+    ico = RESOURCES / "emailautomation.ico"
+    largest.save(ico, sizes=[(s, s) for s in (16, 24, 32, 48, 64, 128, 256)])
+    icns = RESOURCES / "emailautomation.icns"
+    largest.save(icns)
+    for target in (ico, icns):
+        print(target.relative_to(RESOURCES.parent))
     return 0
 
 

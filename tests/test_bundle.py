@@ -117,3 +117,23 @@ def test_bundle_processes_a_mailbox_into_sqlite(
     assert f"{stored} stored" in processed.stdout
     listed = run(bundle, "--db", db, "transactions", "--json")
     assert len(listed.stdout.splitlines()) == stored
+
+
+def test_bundle_opens_the_window_and_closes_it(bundle, tmp_path):
+    result = run(
+        bundle,
+        "--db",
+        f"sqlite:///{tmp_path / 'gui.sqlite3'}",
+        "gui",
+        "--self-test",
+        QT_QPA_PLATFORM="offscreen",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "window opened and closed" in result.stdout
+
+
+def test_bundle_leaves_out_unused_qt_modules(bundle):
+    pyside = bundle / "_internal" / "PySide6"
+    assert (pyside / "QtWidgets.abi3.so").exists() or list(pyside.glob("QtWidgets*"))
+    for unused in ("QtWebEngineCore", "QtQml", "QtQuick", "QtPdf", "Qt3DCore"):
+        assert not list(pyside.glob(f"{unused}*")), unused

@@ -23,6 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--minimized", action="store_true", help="start without showing the window"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window, check it drew, close it; exit non-zero on any error",
+    )
     return parser
 
 
@@ -62,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     runs = ProcessingRuns(db_url)
     window = MainWindow(db_url, runs=runs)
+    if args.self_test:
+        return _self_test(app, window, runs)
     if args.minimized:
         # TODO: start hidden in the system tray once the tray exists (tray
         # issue); until then "minimized" shows the window minimised.
@@ -75,6 +82,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.warning("some processing runs did not stop in time")
         window.deleteLater()
     return int(status)
+
+
+def _self_test(app: object, window: object, runs: object) -> int:
+    """Show the window, let it draw and load, then close it (packaging smoke test)."""
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+    from PySide6.QtWidgets import QApplication, QProgressBar, QPushButton
+
+    from emailautomation.ui.main_window import MainWindow
+    from emailautomation.ui.runs import ProcessingRuns
+
+    assert isinstance(app, QApplication)
+    assert isinstance(window, MainWindow) and isinstance(runs, ProcessingRuns)
+    problems = []
+    try:
+        window.show()
+        deadline = QDeadlineTimer(1500)
+        while not deadline.hasExpired():
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if window.grab().isNull():
+            problems.append("the window did not draw")
+        if window.findChild(QPushButton, "triggerProcessingButton") is None:
+            problems.append("the Trigger Processing button is missing")
+        if window.findChild(QProgressBar, "processingProgress") is None:
+            problems.append("the progress bar is missing")
+        if app.windowIcon().isNull():
+            problems.append("the application icon did not load")
+        window.close()
+    except Exception as exc:  # a packaging fault shows up as any error at all
+        problems.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        runs.shutdown()
+        window.deleteLater()
+    for problem in problems:
+        print(f"{APP_NAME} self-test: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"{APP_NAME} self-test: window opened and closed")
+    return 1 if problems else 0
 
 
 def configure_application(app: object) -> None:

@@ -12,14 +12,15 @@ def resources_dir() -> Path:
     """Return the folder holding icons, the desktop entry and other assets.
 
     A PyInstaller bundle unpacks data under ``sys._MEIPASS``; an installed
-    wheel carries them inside the package as ``emailautomation/resources``; a
-    source checkout has them at the top of the repository.
+    wheel carries them inside the package as ``emailautomation/assets``; a
+    source checkout (and an editable install) has them at the top of the
+    repository.
     """
     candidates = []
     bundle_root = getattr(sys, "_MEIPASS", None)
     if bundle_root:
         candidates.append(Path(bundle_root) / "resources")
-    candidates.append(_PACKAGE_DIR / "resources")
+    candidates.append(_PACKAGE_DIR / "assets")
     candidates.append(_PACKAGE_DIR.parents[1] / "resources")
     for candidate in candidates:
         if candidate.is_dir():

@@ -12,6 +12,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--minimized", action="store_true", help="start hidden in the system tray"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window and close it again; exit non-zero on any error",
+    )
     parser.set_defaults(func=lambda args: run_gui(args, None))
 
 
@@ -23,4 +28,6 @@ def run_gui(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
         forwarded += ["--db", args.db]
     if getattr(args, "minimized", False):
         forwarded.append("--minimized")
+    if getattr(args, "self_test", False):
+        forwarded.append("--self-test")
     return app.main(forwarded)

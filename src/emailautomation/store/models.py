@@ -90,7 +90,7 @@ class MailAccount(Base):
     senders: Mapped[list[str]] = mapped_column(JSON, default=list)
     since_date: Mapped[dt.date | None] = mapped_column(Date)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    poll_minutes: Mapped[int | None] = mapped_column(Integer, default=60)
+    poll_minutes: Mapped[int | None] = mapped_column(Integer)
     secret_ref: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_check_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -105,6 +105,8 @@ class MailAccount(Base):
         # Set at construction, not at INSERT: the password goes into the
         # keychain under this name before the row is first flushed.
         fields.setdefault("secret_ref", uuid.uuid4().hex)
+        # A column default would also replace an explicit None ("polling off").
+        fields.setdefault("poll_minutes", 60)
         super().__init__(**fields)
 
     def effective_since(self) -> dt.date:
