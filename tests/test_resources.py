@@ -21,7 +21,7 @@ def test_checkout_finds_the_top_level_resources_folder():
 
 
 def test_a_missing_resource_is_named_in_the_error():
-    with pytest.raises(FileNotFoundError, match="'no-such.png'"):
+    with pytest.raises(FileNotFoundError, match=r"'no-such\.png'"):
         resources.resource_path("no-such.png")
 
 
