@@ -355,17 +355,10 @@ def _insert_batch(session: Session, account_id: int, rows: _BatchRows) -> None:
         {**fields, "message_id": message_ids[index]}
         for index, fields in rows.transactions
     ]
-    ids = session.scalars(
-        insert(Transaction).returning(Transaction.id, sort_by_parameter_order=True),
-        values,
-    ).all()
+    # A plain multi-row INSERT of the table: nothing needs the new ids back.
+    session.execute(insert(Transaction.metadata.tables["transactions"]), values)
     _flag_batch_duplicates(
-        session,
-        account_id,
-        [
-            (row_id, v["date"], v["amount"])
-            for row_id, v in zip(ids, values, strict=True)
-        ],
+        session, account_id, [(v["message_id"], v["date"], v["amount"]) for v in values]
     )
 
 
@@ -470,18 +463,19 @@ def _flag_batch_duplicates(
     account_id: int,
     rows: Sequence[tuple[int, dt.date, Decimal]],
 ) -> None:
-    """``_flag_duplicates`` for a batch of inserted rows (id, date, amount), with
-    one query and one update.
+    """``_flag_duplicates`` for the transactions a batch inserted, given as
+    (message id, date, amount), with one query and one update.
 
     Look-alikes are grouped on the values as stored, so the batch's own rows
     and older ones compare exactly as the per-row query compares them.
     """
     if not rows:
         return
-    batch_ids = {row_id for row_id, _date, _amount in rows}
+    batch_messages = {message_id for message_id, _date, _amount in rows}
     candidates = session.execute(
         select(
             Transaction.id,
+            Transaction.message_id,
             Transaction.date,
             Transaction.amount,
             Transaction.currency,
@@ -494,15 +488,17 @@ def _flag_batch_duplicates(
             Transaction.amount.in_({amount for _id, _date, amount in rows}),
         )
     ).all()
-    groups: defaultdict[tuple[object, ...], list[tuple[int, bool]]] = defaultdict(list)
-    for twin_id, date, amount, currency, digits, direction, flagged in candidates:
-        groups[(date, amount, currency, digits, direction)].append((twin_id, flagged))
+    groups: defaultdict[tuple[object, ...], list[Any]] = defaultdict(list)
+    for row in candidates:
+        groups[(row.date, row.amount, row.currency, row.account, row.direction)].append(
+            row
+        )
     to_flag = [
-        twin_id
+        row.id
         for group in groups.values()
-        if len(group) > 1 and any(twin_id in batch_ids for twin_id, _ in group)
-        for twin_id, flagged in group
-        if not flagged
+        if len(group) > 1 and any(r.message_id in batch_messages for r in group)
+        for row in group
+        if not row.possible_duplicate
     ]
     if to_flag:
         session.execute(
