@@ -276,11 +276,13 @@ def ours_rounds(ws: Workspace, round_no: int, count: int) -> tuple[Child, Child,
     return first, second, counts
 
 
-def gui_round(ws: Workspace, round_no: int, count: int) -> dict[str, Any]:
-    db_url, _path = fresh_account(ws, f"gui-{round_no}")
+def gui_round(
+    ws: Workspace, round_no: int, count: int, *, freeze: bool = False
+) -> dict[str, Any]:
+    db_url, _path = fresh_account(ws, f"gui-{round_no}-{int(freeze)}")
+    argv = [sys.executable, str(BENCH_DIR / "gui_run.py"), db_url, "1"]
     child = checked(
-        run_child([sys.executable, str(BENCH_DIR / "gui_run.py"), db_url, "1"], ws.env),
-        "the GUI run",
+        run_child([*argv, "--freeze"] if freeze else argv, ws.env), "the GUI run"
     )
     result = json.loads(child.stdout.strip().splitlines()[-1])
     if result.get("found") != count:
@@ -372,8 +374,12 @@ def bench_size(
             if gui:
                 measured = gui_round(ws, round_no, count)
                 keep("gui_worst_stall_ms", measured["worst_stall_ms"])
+                keep("gui_gc_in_worst_gap_ms", measured["gc_in_worst_gap_ms"])
                 keep("gui_run_seconds", measured["seconds"])
                 keep("gui", measured)
+                frozen = gui_round(ws, round_no, count, freeze=True)
+                keep("gui_frozen_worst_stall_ms", frozen["worst_stall_ms"])
+                keep("gui_frozen", frozen)
             print(
                 f"N={count}: round {round_no}/{rounds}: floor "
                 f"{samples['floor_seconds'][-1]:.2f} s, ours {first.seconds:.2f} s, "
@@ -422,28 +428,19 @@ def table(result: dict[str, Any]) -> str:
     timed("ours: no-op `process`", "ours_noop_seconds", per_message=False)
     timed("MIME decoding alone (in memory)", "parse_seconds")
     timed("extraction alone (in memory)", "extract_seconds")
-    if "ours_first_rss_mb" in m:
-        rows.append(
-            (
-                "peak RSS, our first process (MB)",
-                f"{m['ours_first_rss_mb']:.1f}",
-                "",
-                "",
-            )
-        )
-    if "floor_rss_mb" in m:
-        rows.append(("peak RSS, floor (MB)", f"{m['floor_rss_mb']:.1f}", "", ""))
-    if "mbsync_rss_mb" in m:
-        rows.append(("peak RSS, mbsync (MB)", f"{m['mbsync_rss_mb']:.1f}", "", ""))
+
+    def figure(label: str, key: str) -> None:
+        if key in m:
+            rows.append((label, f"{m[key]:.1f}", "", ""))
+
+    figure("peak RSS, our first process (MB)", "ours_first_rss_mb")
+    figure("peak RSS, our no-op process (MB)", "ours_noop_rss_mb")
+    figure("peak RSS, floor (MB)", "floor_rss_mb")
+    figure("peak RSS, mbsync (MB)", "mbsync_rss_mb")
+    figure("GUI: worst event-loop stall (ms)", "gui_worst_stall_ms")
+    figure("GUI: garbage collection inside it (ms)", "gui_gc_in_worst_gap_ms")
+    figure("GUI: worst stall with gc.freeze() (ms)", "gui_frozen_worst_stall_ms")
     if "gui_worst_stall_ms" in m:
-        rows.append(
-            (
-                "GUI: worst event-loop stall (ms)",
-                f"{m['gui_worst_stall_ms']:.1f}",
-                "",
-                "",
-            )
-        )
         timed("GUI: run through the window's workers", "gui_run_seconds")
 
     header = (

@@ -1,15 +1,20 @@
 """Event-loop stalls while the window's run machinery processes a mailbox.
 
-``python bench/gui_run.py DB_URL ACCOUNT_ID`` (``QT_QPA_PLATFORM=offscreen``).
+``python bench/gui_run.py DB_URL ACCOUNT_ID [--freeze]``, under
+``QT_QPA_PLATFORM=offscreen``.
 Starts one run the way the window does (``ui.runs.ProcessingRuns``, else
 ``ui.workers.ProcessingRunnable`` on a ``QThreadPool``, else plain
 ``process_account`` on a pool worker), feeds its progress into a progress bar
 and its log lines into a text pane, and meanwhile a precise 5 ms ``QTimer``
 records the gaps between its ticks on the GUI thread. Prints one JSON line.
+
+``--freeze`` calls ``gc.freeze()`` once the window is up, as an application
+may after start-up, to show what that does to the collector's pauses.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -57,30 +62,77 @@ class _PlainRun(QRunnable):
 
 
 class StallMeter:
-    """Gaps between timer ticks on the GUI thread, while a run is going."""
+    """Gaps between timer ticks on the GUI thread, while a run is going.
+
+    Garbage-collector pauses (any thread) are recorded too: a full collection
+    holds the interpreter lock, so it stalls the window whoever triggers it.
+    """
 
     def __init__(self) -> None:
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
-        self.gaps: list[float] = []
+        # (end, length, process CPU seconds used meanwhile by all threads)
+        self.gaps: list[tuple[float, float, float]] = []
+        self.collections: list[tuple[float, float, int]] = []  # (end, length, gen)
         self._last = 0.0
+        self._last_cpu = 0.0
+        self._gc_started = 0.0
 
     def start(self) -> None:
         self._last = time.perf_counter()
+        self._last_cpu = time.process_time()
+        gc.callbacks.append(self._on_gc)
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        gc.callbacks.remove(self._on_gc)
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.gaps.append(now - self._last)
+        cpu = time.process_time()
+        self.gaps.append((now, now - self._last, cpu - self._last_cpu))
         self._last = now
+        self._last_cpu = cpu
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._gc_started = now
+        else:
+            self.collections.append((now, now - self._gc_started, info["generation"]))
+
+    def report(self) -> dict:
+        lengths = sorted(length for _end, length, _cpu in self.gaps)
+        worst_end, worst, worst_cpu = max(
+            self.gaps, key=lambda g: g[1], default=(0.0, 0.0, 0.0)
+        )
+        # Collector time inside the worst gap: the overlap of the two spans.
+        in_worst = [
+            (min(end, worst_end) - max(end - length, worst_end - worst), gen)
+            for end, length, gen in self.collections
+            if end > worst_end - worst and end - length < worst_end
+        ]
+        full = [length for _end, length, gen in self.collections if gen == 2]
+        return {
+            "ticks": len(lengths),
+            "tick_ms": TICK_MS,
+            "worst_gap_ms": worst * 1000,
+            "worst_stall_ms": max(0.0, worst * 1000 - TICK_MS),
+            "p99_gap_ms": lengths[int(len(lengths) * 0.99)] * 1000 if lengths else 0,
+            "gaps_over_50ms": sum(1 for g in lengths if g > 0.050),
+            "gc_full_collections": len(full),
+            "gc_longest_full_ms": max(full, default=0.0) * 1000,
+            "gc_in_worst_gap_ms": sum(length for length, _gen in in_worst) * 1000,
+            # Well under 1: this process was mostly waiting for a CPU (a busy
+            # machine), not holding its own window up.
+            "cpu_share_in_worst_gap": worst_cpu / worst if worst else 0.0,
+        }
 
 
-def main(db_url: str, account_id: int) -> dict:
+def main(db_url: str, account_id: int, *, freeze: bool = False) -> dict:
     app = QApplication(sys.argv[:1])
     window = QWidget()
     layout = QVBoxLayout(window)
@@ -93,8 +145,12 @@ def main(db_url: str, account_id: int) -> dict:
     window.resize(800, 600)
     window.show()
 
+    if freeze:
+        # Start-up objects move out of the collector's sight for good, so a
+        # full collection no longer walks them.
+        gc.freeze()
     meter = StallMeter()
-    outcome: dict = {}
+    outcome: dict = {"gc_frozen": freeze}
     clock = {"started": 0.0}
 
     def on_progress(_account: int, done: int, total: int) -> None:
@@ -155,22 +211,12 @@ def main(db_url: str, account_id: int) -> dict:
     QTimer.singleShot(200, begin)
     app.exec()
 
-    gaps = sorted(meter.gaps)
-    worst = gaps[-1] if gaps else 0.0
-    return {
-        "driver": driver,
-        "ticks": len(gaps),
-        "tick_ms": TICK_MS,
-        "worst_gap_ms": worst * 1000,
-        "worst_stall_ms": max(0.0, worst * 1000 - TICK_MS),
-        "p99_gap_ms": gaps[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0,
-        "gaps_over_50ms": sum(1 for g in gaps if g > 0.050),
-        **outcome,
-    }
+    return {"driver": driver, **meter.report(), **outcome}
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], int(sys.argv[2]))), flush=True)
+    result = main(sys.argv[1], int(sys.argv[2]), freeze="--freeze" in sys.argv[3:])
+    print(json.dumps(result), flush=True)
     # PySide6 6.12 can crash while the interpreter tears Qt objects down
     # ("bool_dealloc"); the measurement is out, so skip that teardown.
     os._exit(0)
