@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from emailautomation.extract.cues import one_of
 from emailautomation.extract.currencies import (
     COUNTRY_CURRENCY,
     ISO_CODES,
@@ -18,7 +19,7 @@ from emailautomation.extract.currencies import (
 # groups only when exactly three digits follow it, so "call 1800 266 4332"
 # never becomes one number and "Rs 500 1234" stays "500".
 NUMBER_PATTERN = (
-    r"[0-9]+(?:(?:[,.'’]|[ \u00a0\u202f\u2009](?=[0-9]{3}(?![0-9])))[0-9]+)*"
+    r"[0-9][0-9]*(?:(?:[,.'’]|[ \u00a0\u202f\u2009](?=[0-9]{3}(?![0-9])))[0-9]+)*"
 )
 
 _SEPARATOR_SPLIT = re.compile(r"([,.'’ \u00a0\u202f\u2009])")
@@ -54,26 +55,31 @@ _WEAK_SYMBOLS = frozenset(
 )
 
 
-def _alternation(tokens: set[str] | frozenset[str]) -> str:
-    return "|".join(re.escape(t) for t in sorted(tokens, key=lambda t: (-len(t), t)))
-
-
-_ALL_CURRENCY = _alternation(set(SYMBOLS) | ISO_CODES)
-_CODES = _alternation(ISO_CODES)
+_ALL_CURRENCY = one_of(
+    re.escape(t) for t in sorted(set(SYMBOLS) | ISO_CODES, key=lambda t: (-len(t), t))
+)
+_CODES = one_of(sorted(ISO_CODES))
 _DOLLARISH = r"\$|€|£|¥"
 
-_MONEY_RE = re.compile(
-    # prefix form: "Rs.1,250.00", "CAD $250.00", "-£4.50", "INR: 500"
-    rf"(?P<psign>[-−+]\s?)?(?<![A-Za-z0-9])(?P<pre>{_ALL_CURRENCY})"
-    rf"(?:\s?(?P<pre2>{_DOLLARISH}))?[ \t\u00a0:]{{0,2}}(?P<psign2>[-−+]\s?)?"
-    rf"(?P<pnum>{NUMBER_PATTERN})"
-    # suffix form: "2.345,67 EUR", "45,90 €", "100 USD"; never when a number
-    # follows the currency, which then belongs to that number instead
-    rf"|(?<![\w.,])(?P<ssign>[-−+]\s?)?(?P<snum>{NUMBER_PATTERN})[ \u00a0]?"
-    rf"(?P<post>{_ALL_CURRENCY})(?![A-Za-z])(?!\s?[-−+]?[0-9])"
+# Amounts are found from their currency: one pass finds every currency token
+# (the alternation starts with characters the engine can skip to), then the
+# number is read right after it ("Rs.1,250.00", "CAD $250.00", "INR: 500")
+# or, failing that, right before it ("2.345,67 EUR", "45,90 €", "100 USD").
+_CURRENCY_TOKEN = re.compile(_ALL_CURRENCY)
+_NUMBER_AFTER = re.compile(
+    rf"(?:\s?(?P<pre2>{_DOLLARISH}))?[ \t\u00a0:]{{0,2}}(?P<sign>[-−+]\s?)?"
+    rf"(?P<num>{NUMBER_PATTERN})"
 )
+_NUMBER_BEFORE = re.compile(rf"(?P<num>{NUMBER_PATTERN})[ \u00a0]?$")
+# A suffix currency is not followed by a letter, nor by a number, which then
+# belongs to it instead.
+_NOT_SUFFIX = re.compile(r"[A-Za-z]|\s?[-−+]?[0-9]")
 _AFTER_RE = re.compile(
     rf"[ \u00a0]?(?:(?P<code>{_CODES})(?![A-Za-z])|(?P<mark>Cr|CR|Dr|DR)\b\.?)"
+)
+_SIGNS = "-−+"
+_ASCII_ALNUM = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 )
 _DASH_SLASH = re.compile(r"/-")
 
@@ -120,8 +126,9 @@ def parse_amount(
     parts = _SEPARATOR_SPLIT.split(text)
     groups = parts[0::2]
     separators = [" " if s in _SPACES else "'" if s == "’" else s for s in parts[1::2]]
-    if not all(_DIGITS.fullmatch(g) for g in groups):
-        return None
+    for group in groups:
+        if not (group.isascii() and group.isdigit()):
+            return None
     if not separators:
         return Decimal(text)
 
@@ -185,23 +192,44 @@ def find_money(
     a symbol wins (``CAD $250.00``, ``$250.00 CAD``). Numbers without any
     currency are not returned; see ``parse_amount`` for those.
     """
-    found: list[Money] = []
     home = COUNTRY_CURRENCY.get(country or "")
-    for match in _MONEY_RE.finditer(text):
-        if match.group("pnum") is not None:
-            symbol = match.group("pre")
-            number = match.group("pnum")
-            sign = match.group("psign") or match.group("psign2") or ""
-            second = match.group("pre2")
-            if second and symbol in ISO_CODES:
-                pass  # "CAD $": the code says it
-            elif second:
-                symbol = second
-        else:
-            symbol = match.group("post")
-            number = match.group("snum")
-            sign = match.group("ssign") or ""
-        end = match.end()
+    candidates = []
+    taken_until = 0
+    for token in _CURRENCY_TOKEN.finditer(text):
+        start, end = token.span()
+        if start < taken_until:
+            continue
+        symbol = token.group(0)
+        if not start or text[start - 1] not in _ASCII_ALNUM:
+            match = _NUMBER_AFTER.match(text, end)
+            if match is not None:
+                second = match.group("pre2")
+                if second and symbol not in ISO_CODES:
+                    symbol = second  # "US $": the symbol; "CAD $": the code
+                sign = match.group("sign") or ""
+                candidates.append(
+                    (start, match.end(), match.group("num"), symbol, sign)
+                )
+                taken_until = match.end()
+                continue
+        if _NOT_SUFFIX.match(text, end):
+            continue
+        match = _NUMBER_BEFORE.search(text, max(0, start - 40), start)
+        if match is None:
+            continue
+        number_start = match.start()
+        if number_start and (
+            text[number_start - 1].isalnum() or text[number_start - 1] in "_.,"
+        ):
+            continue
+        candidates.append((number_start, end, match.group("num"), symbol, ""))
+        taken_until = end
+
+    found: list[Money] = []
+    taken_until = 0
+    for start, end, number, symbol, sign in candidates:
+        if start < taken_until:
+            continue
         currency = resolve_symbol(symbol, country)
         marker = ""
         after = _AFTER_RE.match(text, end)
@@ -217,19 +245,31 @@ def find_money(
         amount = parse_amount(
             number, decimal_mark=decimal_mark, minor_digits=minor_units(currency)
         )
+        if amount is None and " " in number and start + len(number) <= end:
+            # "on 12-11-2025 100 EUR": the year is not part of the amount
+            head, _, number = number.rpartition(" ")
+            start += len(head) + 1
+            amount = parse_amount(
+                number, decimal_mark=decimal_mark, minor_digits=minor_units(currency)
+            )
         if amount is None:
             continue
+        before = text[max(0, start - 2) : start].rstrip()
+        if not sign and before and before[-1] in _SIGNS:
+            sign = before[-1]
+            start = start - (len(text[max(0, start - 2) : start]) - len(before)) - 1
         found.append(
             Money(
                 amount=amount,
                 currency=currency,
-                start=match.start(),
+                start=start,
                 end=end,
-                printed=text[match.start() : end].strip(),
+                printed=text[start:end].strip(),
                 sign=sign.strip().replace("−", "-"),
                 marker=marker,
             )
         )
+        taken_until = end
     return found
 
 
@@ -267,8 +307,11 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
     More precise amounts are kept as they are rather than rounded.
     """
     amount = abs(amount)
-    digits = minor_units(currency)
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > digits:
-        return amount
-    return amount.quantize(Decimal(1).scaleb(-digits))
+    quantum = _QUANTA.get(minor_units(currency))
+    if quantum is None:
+        quantum = Decimal(1).scaleb(-minor_units(currency))
+    rounded = amount.quantize(quantum)
+    return rounded if rounded == amount else amount
+
+
+_QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in (0, 1, 2, 3, 4)}

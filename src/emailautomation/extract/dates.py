@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from emailautomation.extract.cues import fold, one_of
+
 DMY = "DMY"
 MDY = "MDY"
 YMD = "YMD"
@@ -105,41 +107,43 @@ _MONTH_WORDS: dict[int, tuple[str, ...]] = {
 MONTHS: dict[str, int] = {
     word: number for number, words in _MONTH_WORDS.items() for word in words
 }
-_MONTH_ALT = "|".join(sorted(MONTHS, key=lambda w: (-len(w), w)))
+_MONTH_ALT = one_of(sorted(MONTHS, key=lambda w: (-len(w), w)))
 
-_DAY = r"(?P<d>3[01]|[12][0-9]|0?[1-9])"
-_WEEKDAY = (
-    r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|urday|sday)?"
-    r"\.?,?\s+)?"
-)
+# The patterns match ``cues.fold(text)``, start with a digit or a letter the
+# engine can skip to, and check the character before them themselves
+# (``(?<![0-9a-z][0-9])`` after the first digit), so a long text is scanned
+# quickly. Day, month and hour ranges are checked in Python.
 
 # "12 Nov 2025", "01Nov25", "23-Nov-2025", "12th November", "12. November 2025",
 # "12 de noviembre de 2025"
 _DAY_MONTH = re.compile(
-    rf"(?<![0-9A-Za-z]){_DAY}(?:st|nd|rd|th|er|\.)?(?:\s*de\s+|[ \t\-/.]{{0,2}})"
+    r"(?P<d>[0-9](?<![0-9a-z][0-9])[0-9]?)(?:st|nd|rd|th|er|\.)?"
+    r"(?:\s*de\s+|[ \t\-/.]{0,2})"
     rf"(?P<m>{_MONTH_ALT})\.?(?![^\W\d_])"
-    r"(?:(?:,?\s*(?:de\s+)?|[\-/.'’]\s?)(?P<y>[12][0-9]{3}|[0-9]{2})(?![0-9:]))?",
-    re.IGNORECASE,
+    r"(?:(?:,?\s*(?:de\s+)?|[\-/.'’]\s?)(?P<y>[12][0-9]{3}|[0-9]{2})(?![0-9:]))?"
 )
 # "Nov 12, 2025", "November 13 2025", "Sat, Nov 15, 2025", "Nov 27"
 _MONTH_DAY = re.compile(
-    rf"(?<![A-Za-z]){_WEEKDAY}(?P<m>{_MONTH_ALT})\.?\s*{_DAY}(?:st|nd|rd|th)?(?![0-9])"
-    r"(?:,?\s*(?P<y>[12][0-9]{3})(?![0-9])|\s*,\s*'?(?P<y2>[0-9]{2})(?![0-9:]))?",
-    re.IGNORECASE,
+    rf"\b(?P<m>{_MONTH_ALT})\.?\s*(?P<d>[0-9][0-9]?)(?:st|nd|rd|th)?(?![0-9])"
+    r"(?:,?\s*(?P<y>[12][0-9]{3})(?![0-9])|\s*,\s*'?(?P<y2>[0-9]{2})(?![0-9:]))?"
 )
+# Every month word starts with one of these: without any, no spelled date.
+_MONTH_HINT = re.compile(one_of(sorted({word[:3] for word in MONTHS})))
 # "14-11-2025", "11/02/2025", "2025/11/02", "27.10.2025", "13-11-25"
 _NUMERIC = re.compile(
-    r"(?<![0-9.,/:\-])(?P<a>[0-9]{1,4})(?P<s>[\-/.])(?P<b>[0-9]{1,2})(?P=s)"
+    r"(?P<a>[0-9](?<![0-9.,/:\-][0-9])[0-9]{0,3})(?P<s>[\-/.])(?P<b>[0-9]{1,2})(?P=s)"
     r"(?P<c>[0-9]{2,4})(?![0-9]|[.,/\-][0-9])"
 )
 _TIME = re.compile(
-    r"(?<![0-9:.,])(?P<h>[01]?[0-9]|2[0-3])(?:(?P<colon>[:h])(?P<mi>[0-5][0-9])"
-    r"(?::(?P<s>[0-5][0-9]))?|\.(?P<dmi>[0-5][0-9])(?=\s?[AaPp]\.?[Mm]))"
-    r"(?![0-9])(?:\s?(?P<ap>[AaPp])\.?\s?[Mm]\.?(?![A-Za-z]))?"
+    r"(?P<h>[0-9](?<![0-9:.,][0-9])[0-9]?)(?:(?P<colon>[:h])(?P<mi>[0-5][0-9])"
+    r"(?::(?P<s>[0-5][0-9]))?|\.(?P<dmi>[0-5][0-9])(?=\s?[ap]\.?m))"
+    r"(?![0-9])(?:\s?(?P<ap>[ap])\.?\s?m\.?(?![a-z]))?"
 )
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen only because a frozen dataclass is three times slower to
+# create, and several are made for every alert; treat it as a value.
+@dataclass(slots=True)
 class DateMention:
     """A date found in a text.
 
@@ -158,7 +162,9 @@ class DateMention:
     ambiguous: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen only because a frozen dataclass is three times slower to
+# create, and several are made for every alert; treat it as a value.
+@dataclass(slots=True)
 class TimeMention:
     """A time of day found in a text, with where it sits."""
 
@@ -172,7 +178,7 @@ def month_number(word: str) -> int | None:
     """The month (1–12) a month name or abbreviation means, in several languages."""
     word = word.lower().rstrip(".")
     number = MONTHS.get(word)
-    if number is None:
+    if number is None and not word.isascii():
         number = MONTHS.get(_strip_accents(word))
     return number
 
@@ -267,18 +273,20 @@ def find_dates(
     """
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    low = fold(text)
 
     def overlaps(start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in taken)
 
-    for pattern in (_DAY_MONTH, _MONTH_DAY):
-        for match in pattern.finditer(text):
+    spelled = (_DAY_MONTH, _MONTH_DAY) if _MONTH_HINT.search(low) else ()
+    for pattern in spelled:
+        for match in pattern.finditer(low):
             if overlaps(match.start(), match.end()):
                 continue
             month = month_number(match.group("m"))
-            if month is None:
-                continue
             day = int(match.group("d"))
+            if month is None or not 1 <= day <= 31:
+                continue
             year_text = match.group("y") or (
                 match.groupdict().get("y2") if pattern is _MONTH_DAY else None
             )
@@ -291,11 +299,12 @@ def find_dates(
             if date is None:
                 continue
             taken.append((match.start(), match.end()))
+            printed = text[match.start() : match.end()]
             mentions.append(
-                DateMention(date, match.start(), match.end(), match.group(0), ambiguous)
+                DateMention(date, match.start(), match.end(), printed, ambiguous)
             )
 
-    for match in _NUMERIC.finditer(text):
+    for match in _NUMERIC.finditer(low):
         if overlaps(match.start(), match.end()):
             continue
         readings = _numeric_readings(
@@ -335,8 +344,10 @@ def find_times(text: str) -> list[TimeMention]:
     ``10.20`` are not times.
     """
     found: list[TimeMention] = []
-    for match in _TIME.finditer(text):
+    for match in _TIME.finditer(fold(text)):
         hour = int(match.group("h"))
+        if hour > 23:
+            continue
         minute = int(match.group("mi") or match.group("dmi"))
         second = int(match.group("s") or 0)
         meridiem = (match.group("ap") or "").lower()
@@ -344,14 +355,12 @@ def find_times(text: str) -> list[TimeMention]:
             if not 1 <= hour <= 12:
                 continue
             hour = hour % 12 + (12 if meridiem == "p" else 0)
-        elif match.group("colon") == "h" and match.group("mi") is None:
-            continue
         found.append(
             TimeMention(
                 dt.time(hour, minute, second),
                 match.start(),
                 match.end(),
-                match.group(0),
+                text[match.start() : match.end()],
             )
         )
     return found

@@ -11,8 +11,8 @@ from typing import Any
 from emailautomation.alert import Alert
 from emailautomation.extract.amounts import Money, find_money
 from emailautomation.extract.banks import format_for
-from emailautomation.extract.fields import Finding, classify_money, possible_amounts
-from emailautomation.extract.generic import read_fields, sender_context
+from emailautomation.extract.fields import AMOUNT, Finding, classify_money
+from emailautomation.extract.generic import focus, read_fields, sender_context
 from emailautomation.extract.model import Extraction, Reader, format_time
 from emailautomation.extract.screening import screen
 from emailautomation.extract.text import fold_unicode, html_to_text, plain_to_text
@@ -125,10 +125,14 @@ def _read(alert: Alert, readers: Sequence[Reader], trace: _Trace | None) -> Extr
         text, country=context.country, decimal_mark=context.decimal_mark
     )
 
-    roled = classify_money(text, money)
+    # Roles are read on the focused text (same lines, so the same roles) and
+    # carried back to the mentions in the whole text, which screening reads.
+    focused, placed = focus(text, money)
+    roled = classify_money(focused, placed)
+    possible = [m for m, r in zip(money, roled, strict=True) if r.role == AMOUNT]
     screening = bank_format.screen(alert.subject, text) if bank_format else None
     if screening is None:
-        screening = screen(alert.subject, text, possible_amounts(roled))
+        screening = screen(alert.subject, text, possible)
     if screening is not None:
         if trace is not None:
             trace.steps.append(
@@ -138,16 +142,21 @@ def _read(alert: Alert, readers: Sequence[Reader], trace: _Trace | None) -> Extr
     if trace is not None:
         trace.steps.append("screening: no sign of an OTP, decline, statement, offer…")
 
+    if focused is not text and trace is not None:
+        left_out = text.count("\n") - focused.count("\n")
+        trace.steps.append(
+            f"fields read without {left_out} long line(s) that hold no amount"
+        )
     preset: dict[str, Finding[Any]] = {}
     if bank_format is not None:
-        preset, pattern = bank_format.preset(text, context)
+        preset, pattern = bank_format.preset(focused, context)
         if trace is not None:
             trace.steps.append(
                 f"{bank_format.name} pattern “{pattern}” matched"
                 if pattern
                 else f"{bank_format.name}: no specific pattern matched, generic rules"
             )
-    extraction, findings = read_fields(alert, text, roled, context, preset)
+    extraction, findings = read_fields(alert, focused, roled, context, preset)
     if trace is not None:
         trace.findings = findings
     return extraction

@@ -2,7 +2,8 @@
 
 Each finder returns a ``Finding``: the value plus the rule and the text that
 produced it, so ``explain`` can show someone adding a bank why a field reads
-the way it does.
+the way it does. Cue patterns are lower case and match ``cues.fold`` of the
+text (see ``extract.cues``); values are cut from the original text.
 """
 
 from __future__ import annotations
@@ -10,12 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from emailautomation.extract.amounts import NUMBER_PATTERN, Money, parse_amount
+from emailautomation.extract.cues import fold, matches_at, one_of, words
 from emailautomation.extract.currencies import minor_units
-from emailautomation.extract.dates import DateMention, find_dates, find_times
+from emailautomation.extract.dates import (
+    DateMention,
+    find_dates,
+    find_times,
+    month_number,
+)
 from emailautomation.extract.model import CREDIT, DEBIT
 
 T = TypeVar("T")
@@ -23,7 +30,9 @@ T = TypeVar("T")
 _I = re.IGNORECASE
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen only because a frozen dataclass is three times slower to
+# create, and several are made for every alert; treat it as a value.
+@dataclass(slots=True)
 class Finding(Generic[T]):
     """A field value, the rule that found it and the text it came from."""
 
@@ -61,42 +70,53 @@ _ROLE_CUES = re.compile(
     r"|(?P<fee>\b(?:fees?|surcharge|mark-?up|gst|igst|vat|tax|commission|"
     r"gebühr|frais|comisi[oó]n)\b)"
     r"|(?P<rate>=|\brate\b|\bper\b|\bexchange\b)"
-    r"|(?P<amount>\b(?:amount|amt|betrag|summe|montant|importe|monto|bedrag|"
-    r"importo|valor|debited|credited|spent|paid|charged|withdrawn|deposited|"
-    r"received|refund(?:ed)?|transferred|sent|purchase|transaction|payment|"
-    r"charge|withdrawal|deposit|transfer|lastschrift|gutschrift|used|pay)\b)",
-    _I,
-)
+    r"|(?P<amount>"
+    + words(
+        [
+            "amount", "amt", "betrag", "summe", "montant", "importe", "monto",
+            "bedrag", "importo", "valor", "debited", "credited", "spent", "paid",
+            "charged", "withdrawn", "deposited", "received", "refunded", "refund",
+            "transferred", "sent", "purchase", "transaction", "payment", "charge",
+            "withdrawal", "deposit", "transfer", "lastschrift", "gutschrift",
+            "used", "pay",
+        ]
+    )
+    + ")"
+)  # fmt: skip
 # "on every $1 spent", "save up to $50", "$50 or more": part of an offer.
 _PROMOTIONAL_BEFORE = re.compile(
-    r"\b(?:every|each|per|up to|at least|minimum of|worth|save|earn|win|only)\s*$",
-    _I,
+    r"\b(?:every|each|per|up to|at least|minimum of|worth|save|earn|win|only)\s*$"
 )
-_PROMOTIONAL_AFTER = re.compile(r"\s*(?:or more|or above|and above|\+\s)", _I)
+_PROMOTIONAL_AFTER = re.compile(r"\s*(?:or more|or above|and above|\+\s)")
 _DUE_AFTER = re.compile(
-    r"\s*(?:is|are|will be)\s+(?:now\s+)?(?:due|payable|outstanding|overdue)\b", _I
+    r"\s*(?:is|are|will be)\s+(?:now\s+)?(?:due|payable|outstanding|overdue)\b"
 )
 _EQUIVALENT_GAP = re.compile(
-    r"^\s*(?:\(|\[|/|≈|~|approx\.?|i\.e\.?|equivalent(?: to)?|equiv\.?|or)\s*"
-    r"(?:approx\.?\s*|about\s*)?$",
-    _I,
+    r"\s*(?:\(|\[|/|≈|~|approx\.?|i\.e\.?|equivalent(?: to)?|equiv\.?|or)\s*"
+    r"(?:approx\.?\s*|about\s*)?$"
 )
 _AFTER_CUE = re.compile(
-    r"^\W{0,3}(?:has|have|was|were|is)?\s*(?:been\s+)?(?:successfully\s+)?"
+    r"\W{0,3}(?:has|have|was|were|is)?\s*(?:been\s+)?(?:successfully\s+)?"
     r"(?P<cue>debited|credited|spent|paid|charged|withdrawn|deposited|received|"
-    r"transferred|sent|refunded)\b",
-    _I,
+    r"transferred|sent|refunded)\b"
 )
 _BARE_AMOUNT = re.compile(
-    r"\b(?:debited|credited|spent|paid|withdrawn|charged|deposited|received|"
-    r"transferred|sent|amount|amt|txn amt|betrag|montant|importe|monto|bedrag|"
-    r"importo|valor)\b(?:\s+(?:by|of|for|with|is))?(?:\s*(?:\||:|-))?\s*"
-    rf"(?P<num>{NUMBER_PATTERN})(?!\s*%)(?![0-9]|[.,:/\-][0-9])",
-    _I,
-)
+    words(
+        [
+            "debited", "credited", "spent", "paid", "withdrawn", "charged",
+            "deposited", "received", "transferred", "sent", "amount", "amt",
+            "txn amt", "betrag", "montant", "importe", "monto", "bedrag", "importo",
+            "valor",
+        ]
+    )
+    + r"(?:\s+(?:by|of|for|with|is))?(?:\s*(?:\||:|-))?\s*"
+    rf"(?P<num>{NUMBER_PATTERN})(?!\s*%)(?![0-9]|[.,:/\-][0-9])"
+)  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen only because a frozen dataclass is three times slower to
+# create, and several are made for every alert; treat it as a value.
+@dataclass(slots=True)
 class RoledMoney:
     """An amount with what the text says it is (amount, balance, limit…)."""
 
@@ -114,26 +134,28 @@ def classify_money(text: str, money: Sequence[Money]) -> list[RoledMoney]:
     transaction word next to them score higher.
     """
     roled: list[RoledMoney] = []
+    if not money:
+        return roled
+    low = fold(text)
     previous_end = 0
     for index, mention in enumerate(money):
-        line_start = text.rfind("\n", 0, mention.start) + 1
+        line_start = low.rfind("\n", 0, mention.start) + 1
         window_start = max(line_start, previous_end, mention.start - 60)
-        before = text[window_start : mention.start]
         previous_end = mention.end
         role, cue = AMOUNT, ""
-        cues = list(_ROLE_CUES.finditer(before))
+        cues = list(_ROLE_CUES.finditer(low, window_start, mention.start))
         if cues:
             nearest = cues[-1]
             role = nearest.lastgroup or AMOUNT
-            cue = nearest.group(0).strip()
-        if _DUE_AFTER.match(text, mention.end):
+            cue = text[nearest.start() : nearest.end()].strip()
+        if _DUE_AFTER.match(low, mention.end):
             role, cue = DUE, "is due"
         if _PROMOTIONAL_BEFORE.search(
-            text, max(0, mention.start - 16), mention.start
-        ) or _PROMOTIONAL_AFTER.match(text, mention.end):
+            low, max(0, mention.start - 16), mention.start
+        ) or _PROMOTIONAL_AFTER.match(low, mention.end):
             role, cue = PROMOTION, "offer wording"
         score = 2 if role == AMOUNT and cue else 0
-        after = _AFTER_CUE.match(text, mention.end)
+        after = _AFTER_CUE.match(low, mention.end)
         if after is not None:
             if role in (BALANCE, LIMIT, DUE, RATE):
                 role = AMOUNT
@@ -142,7 +164,7 @@ def classify_money(text: str, money: Sequence[Money]) -> list[RoledMoney]:
         if (
             index > 0
             and money[index - 1].end >= window_start
-            and _EQUIVALENT_GAP.match(text[money[index - 1].end : mention.start])
+            and _EQUIVALENT_GAP.fullmatch(low, money[index - 1].end, mention.start)
         ):
             role = EQUIVALENT
         roled.append(RoledMoney(mention, role, cue, score))
@@ -156,12 +178,25 @@ def possible_amounts(roled: Sequence[RoledMoney]) -> list[Money]:
 
 # Words that make an amount look like a transaction even when no verb says
 # money moved ("Card usage notice: JPY 3,500 at FAMILYMART").
-TRANSACTION_WORDS = re.compile(
-    r"\b(?:transaction|txn|trxn|purchase|usage|card used|spend|spent|payment|"
-    r"charge|debit|credit|withdrawal|transfer|deposit|umsatz|zahlung|achat|"
-    r"opération|compra|transacci[oó]n|betaling|transazione|transação)\b",
-    _I,
-)
+_TRANSACTION_WORDS = re.compile(
+    words(
+        [
+            "transaction", "txn", "trxn", "purchase", "usage", "card used", "spend",
+            "spent", "payment", "charge", "debit", "credit", "withdrawal",
+            "transfer", "deposit", "umsatz", "zahlung", "achat", "opération",
+            "compra", "transacci[oó]n", "betaling", "transazione", "transação",
+        ]
+    )
+)  # fmt: skip
+
+
+def mentions_transaction(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` uses a word like transaction, purchase, payment."""
+    low = fold(text)
+    return (
+        _TRANSACTION_WORDS.search(low, start, len(low) if end is None else end)
+        is not None
+    )
 
 
 def choose_amount(roled: Sequence[RoledMoney]) -> RoledMoney | None:
@@ -187,7 +222,7 @@ def find_bare_amount(text: str, currency: str | None) -> Money | None:
     """An amount printed without a currency right after a transaction word
     (``debited by 120.0``, ``Amount | 2,199``), read in ``currency``."""
     minor = minor_units(currency) if currency else 2
-    for match in _BARE_AMOUNT.finditer(text):
+    for match in _BARE_AMOUNT.finditer(fold(text)):
         amount = parse_amount(match.group("num"), minor_digits=minor)
         if amount is None or amount == 0:
             continue
@@ -203,28 +238,35 @@ def find_bare_amount(text: str, currency: str | None) -> Money | None:
 
 # --- direction ------------------------------------------------------------
 
-_CREDIT_CUES = re.compile(
-    r"\b(?:credited(?!\s+to\s+(?!your|ur\b|you))|received|receipt of|refund(?:ed)?|"
-    r"(?:a|the)\s+credit\s+of|"
-    r"deposit(?:ed)?|money in|payment received|reversal|reversed|cash\s?back|"
-    r"added to|has been added|incoming|sent you|paid you|you got|paid into|"
-    r"paid in|money in|erhalten|"
-    r"gutgeschrieben|gutschrift|eingegangen|crédité|reçu|versement reçu|"
-    r"abono|abonado|recibid[oa]|ingreso|bijgeschreven|ontvangen|accreditat[oa]|"
-    r"creditad[oa]|recebid[oa])\b",
-    _I,
-)
-_DEBIT_CUES = re.compile(
-    r"\b(?:debited|debit(?!\s*card)|spent|paid(?!\s+(?:you|into|in)\b)|purchase[sd]?|"
-    r"withdrawn|"
-    r"withdrawal|charged|charge|sent(?!\s+you)|money out|payment made|"
-    r"transaction of|was used|has been used|used for|you made|payment to|"
-    r"transfer(?:red)? to|trf to|towards|lastschrift|abgebucht|belastet|bezahlt|"
-    r"débité|prélevé|prélèvement|paiement|cargo|compra|retiro|afgeschreven|"
-    r"betaald|addebitat[oa]|belastung|"
-    r"debitad[oa]|pago|pagamento)\b",
-    _I,
-)
+_CREDIT_WORDS = [
+            r"credited(?!\s+to\s+(?!your|ur\b|you))", "received", "receipt of",
+            "refunded", "refund", r"(?:a|the)\s+credit\s+of", "deposited", "deposit",
+            "money in", "payment received", "reversal", "reversed", r"cash\s?back",
+            "added to", "has been added", "incoming", "sent you", "paid you",
+            "you got", "paid into", "paid in", "erhalten", "gutgeschrieben",
+            "gutschrift", "eingegangen", "crédité", "reçu", "versement reçu",
+            "abono", "abonado", "recibid[oa]", "ingreso", "bijgeschreven",
+            "ontvangen", "accreditat[oa]", "creditad[oa]", "recebid[oa]",
+        ]  # fmt: skip
+_DEBIT_WORDS = [
+            "debited", r"debit(?!\s*card)", "spent", r"paid(?!\s+(?:you|into|in)\b)",
+            "purchase[sd]?", "withdrawn", "withdrawal", "charged", "charge",
+            r"sent(?!\s+you)", "money out", "payment made", "transaction of",
+            "was used", "has been used", "used for", "you made", "payment to",
+            "transfer(?:red)? to", "trf to", "towards", "lastschrift", "abgebucht",
+            "belastet", "belastung", "bezahlt", "débité", "prélevé", "prélèvement",
+            "paiement", "cargo", "compra", "retiro", "afgeschreven", "betaald",
+            "addebitat[oa]", "debitad[oa]", "pago", "pagamento",
+        ]  # fmt: skip
+# One pass over both lists (credit words first where both could match); the
+# credit pattern then says which side a match is on.
+_CREDIT_CUES = re.compile(words(_CREDIT_WORDS))
+_DIRECTION_CUES = re.compile(words(_CREDIT_WORDS + _DEBIT_WORDS))
+
+
+def _side(low: str, match: re.Match[str]) -> str:
+    credit = _CREDIT_CUES.match(low, match.start())
+    return CREDIT if credit is not None and credit.end() == match.end() else DEBIT
 
 
 def find_direction(text: str, subject: str, amount: Money | None) -> Finding[str]:
@@ -239,31 +281,32 @@ def find_direction(text: str, subject: str, amount: Money | None) -> Finding[str
         value = CREDIT if amount.sign == "+" else DEBIT
         return Finding(value, f"“{amount.sign}” sign on the amount", amount.printed)
 
+    low = fold(text)
+    low_subject = fold(subject)
     if amount is not None:
         start, end = max(0, amount.start - 160), amount.end + 160
-        line_start = text.rfind("\n", 0, amount.start) + 1
-        line_end = text.find("\n", amount.end)
+        line_start = low.rfind("\n", 0, amount.start) + 1
+        line_end = low.find("\n", amount.end)
         if line_end < 0:
-            line_end = len(text)
+            line_end = len(low)
     else:
-        start, end, line_start, line_end = 0, len(text), 0, len(text)
+        start, end, line_start, line_end = 0, len(low), 0, len(low)
     scores = {CREDIT: 0.0, DEBIT: 0.0}
     best: dict[str, tuple[float, str]] = {}
-    for direction, pattern in ((CREDIT, _CREDIT_CUES), (DEBIT, _DEBIT_CUES)):
-        for match in pattern.finditer(text, start, end):
-            same_line = line_start <= match.start() <= line_end
-            weight = 3.0 if same_line else 1.0
-            if amount is not None and same_line:
-                gap = min(
-                    abs(match.start() - amount.end), abs(amount.start - match.end())
-                )
-                weight += 1.0 / (1 + gap / 20)
-            scores[direction] += weight
-            if weight > best.get(direction, (0.0, ""))[0]:
-                best[direction] = (weight, match.group(0))
-        for match in pattern.finditer(subject):
-            scores[direction] += 1.5
-            best.setdefault(direction, (1.5, match.group(0)))
+    for match in _DIRECTION_CUES.finditer(low, start, end):
+        direction = _side(low, match)
+        same_line = line_start <= match.start() <= line_end
+        weight = 3.0 if same_line else 1.0
+        if amount is not None and same_line:
+            gap = min(abs(match.start() - amount.end), abs(amount.start - match.end()))
+            weight += 1.0 / (1 + gap / 20)
+        scores[direction] += weight
+        if weight > best.get(direction, (0.0, ""))[0]:
+            best[direction] = (weight, text[match.start() : match.end()])
+    for match in _DIRECTION_CUES.finditer(low_subject):
+        direction = _side(low_subject, match)
+        scores[direction] += 1.5
+        best.setdefault(direction, (1.5, subject[match.start() : match.end()]))
     if scores[CREDIT] > scores[DEBIT]:
         return Finding(CREDIT, "credit words near the amount", best[CREDIT][1])
     if scores[DEBIT] > 0:
@@ -273,39 +316,61 @@ def find_direction(text: str, subject: str, amount: Money | None) -> Finding[str
 
 # --- account --------------------------------------------------------------
 
-_MASK = r"(?:[Xx*•·#]{1,16}|\.{2,4})"
-_ACCOUNT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+_MASK = r"(?:[x*•·#]{1,16}|\.{2,4})"
+_ACCOUNT_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     (
         "“ending …” digits",
         re.compile(
-            r"\b(?:ending(?:\s+(?:in|with))?|ends\s+(?:in|with)|last\s+(?:4|four|5|"
-            r"five)\s+digits(?:\s+of)?|endung|endend auf|endet auf|"
-            r"(?:se\s+)?terminant par|finissant par|terminad[ao]\s+en|acabada en|"
-            r"eindigend op|eindigend in|che termina (?:con|in)|terminando em|"
-            r"terminaci[oó]n|final)\b[\s:|#-]*(?:"
-            + _MASK
-            + r"[\s-]?)?(?P<d>[0-9]{3,6})(?![0-9])",
-            _I,
+            one_of(
+                [
+                    r"ending(?:\s+(?:in|with))?", r"ends\s+(?:in|with)",
+                    r"last\s+(?:4|four|5|five)\s+digits(?:\s+of)?", "endung",
+                    "endend auf", "endet auf", r"(?:se\s+)?terminant par",
+                    "finissant par", r"terminad[ao]\s+en", "acabada en",
+                    "eindigend op", "eindigend in", "che termina (?:con|in)",
+                    "terminando em", "terminaci[oó]n", "final",
+                ]
+            )
+            + r"\b[\s:|#-]*(?:" + _MASK + r"[\s-]?)?(?P<d>[0-9]{3,6})(?![0-9])"
+        ),
+        (
+            "ending", "ends", "last", "endung", "endend", "endet", "se terminant",
+            "terminant", "finissant", "terminad", "acabada", "eindigend",
+            "che termina", "terminando", "terminaci", "final",
         ),
     ),
     (
         "account or card number",
         re.compile(
-            r"\b(?:a/?c|acct|account|card|konto|compte|cuenta|rekening|conto|conta|"
-            r"karte|carte|tarjeta)\b(?:\s*(?:no|number|num|nr|#)\b\.?)?[\s:|#-]*"
-            r"(?:" + _MASK + r"[\s-]?){0,4}(?P<d>[0-9]{3,})(?![0-9]|[.,/:][0-9])",
-            _I,
+            one_of(
+                [
+                    "a/?c", "acct", "account", "card", "konto", "compte", "cuenta",
+                    "rekening", "conto", "conta", "karte", "carte", "tarjeta",
+                ]
+            )
+            + r"\b(?:\s*(?:no|number|num|nr|#)\b\.?)?[\s:|#-]*"
+            r"(?:" + _MASK + r"[\s-]?){0,4}(?P<d>[0-9]{3,})(?![0-9]|[.,/:][0-9])"
+        ),
+        (
+            "a/c", "ac", "acct", "account", "card", "konto", "compte", "cuenta",
+            "rekening", "conto", "conta", "karte", "carte", "tarjeta",
         ),
     ),
     (
         "masked number",
         re.compile(
-            r"(?<![\w*])(?:[Xx*•]{2,}[\s-]?)+(?P<d>[0-9]{3,6})(?![0-9])"
-            r"|\(\s*\.{2,4}\s*(?P<d2>[0-9]{3,6})\s*\)"
-            r"|(?<![.\w])\.{3}(?P<d3>[0-9]{3,6})(?![0-9])"
+            r"[x*•](?<![\w*][x*•])[x*•]+[\s-]?(?:[x*•]{2,}[\s-]?)*"
+            r"(?P<d>[0-9]{3,6})(?![0-9])"
         ),
+        (),
     ),
-)
+    ("masked number", re.compile(r"\(\s*\.{2,4}\s*(?P<d>[0-9]{3,6})\s*\)"), ()),
+    (
+        "masked number",
+        re.compile(r"\.(?<![.\w]\.)\.\.(?P<d>[0-9]{3,6})(?![0-9])"),
+        (),
+    ),
+)  # fmt: skip
 
 
 def find_account(text: str) -> Finding[str] | None:
@@ -315,11 +380,15 @@ def find_account(text: str) -> Finding[str] | None:
     ``Card No. | XX7007`` and five-digit Amex endings. A full number printed
     in the clear is cut to its last four digits, so it is never stored.
     """
-    for rule, pattern in _ACCOUNT_PATTERNS:
-        match = pattern.search(text)
+    low = fold(text)
+    for rule, pattern, starts in _ACCOUNT_PATTERNS:
+        if starts:
+            match = next(matches_at(low, pattern, starts), None)
+        else:
+            match = pattern.search(low)
         if match is None:
             continue
-        digits = next(g for g in match.groups() if g)
+        digits = match.group("d")
         if len(digits) > 6:
             digits = digits[-4:]
         return Finding(digits, rule, _snippet(text, match.start(), match.end()))
@@ -330,95 +399,147 @@ def find_account(text: str) -> Finding[str] | None:
 
 # Where a merchant name stops: the next clause (English and the other
 # languages the cues know), punctuation that ends it, or the end of the line.
-_STOP = (
-    r"(?=\s+(?:on|via|using|with|for|was|were|is|has|have|had|been|into|dated|"
-    r"ref|refno|ref\.|upi|txn|avl|available|if|and|in|thru|through|at\s+[0-9]|"
-    r"from|by|"
-    r"am|um|mit|auf|per|mittels|gebucht|abgebucht|bezahlt|belastet|eingegangen|"
-    r"erhalten|überwiesen|wurde|ist|le|avec|sur|par|pour|a été|el|con|por|en|"
-    r"ha|op|met|van|naar|werd|il|sul|alle|com|em|no|foi|para|às)\b|\s*[,;!|()\n]|"
-    r":\s|(?<!\b(?-i:[A-Z]))\.(?:\s|$)|\s+-\s|\s*$)"
-)
-_VALUE = r"(?P<v>[^\s|(\[][^\n|]{0,79}?)" + _STOP
+_STOP = re.compile(
+    r"\s+"
+    + one_of(
+        [
+            "on", "via", "using", "with", "for", "was", "were", "is", "has", "have",
+            "had", "been", "into", "dated", "ref", "refno", r"ref\.", "upi", "txn",
+            "avl", "available", "if", "and", "in", "thru", "through",
+            r"at\s+[0-9]", "from", "by", "am", "um", "mit", "auf", "per", "mittels",
+            "gebucht", "abgebucht", "bezahlt", "belastet", "eingegangen",
+            "erhalten", "überwiesen", "wurde", "ist", "le", "avec", "sur", "par",
+            "pour", "a été", "el", "con", "por", "en", "ha", "op", "met", "van",
+            "naar", "werd", "il", "sul", "alle", "com", "em", "no", "foi", "para",
+            "às",
+        ]
+    )
+    + r"\b|\s*[,;!|()\n]|:\s|(?<!\b[a-z])\.(?:\s|$)|\s+-\s|\s*$"
+)  # fmt: skip
+_NOT_FIRST = frozenset(" \t\n|([")
 
-_DEBIT_LABELS = (
-    r"merchant(?:\s+name)?|where|payee(?:\s+name)?|beneficiary(?:\s+name)?|paid to|"
-    r"sent to|recipient|to|at|merchant details|händler|empfänger|"
-    r"zahlungsempfänger|commerçant|bénéficiaire|comercio|establecimiento|"
-    r"beneficiario|ontvanger|begunstigde|esercente|favorecido|estabelecimento"
-)
-_CREDIT_LABELS = (
-    r"from|sender|remitter|received from|payer|paid by|auftraggeber|"
-    r"donneur d'ordre|ordenante|remitente|afzender|ordinante"
-)
-_ANY_LABELS = (
-    r"info|description|details|narration|remarks|transaction details?|"
-    r"transaction info(?:rmation)?|txn info"
-)
+_DEBIT_LABELS = [
+    r"merchant(?:\s+name)?", "where", r"payee(?:\s+name)?",
+    r"beneficiary(?:\s+name)?", "paid to", "sent to", "recipient", "to", "at",
+    "merchant details", "händler", "empfänger", "zahlungsempfänger", "commerçant",
+    "bénéficiaire", "comercio", "establecimiento", "beneficiario", "ontvanger",
+    "begunstigde", "esercente", "favorecido", "estabelecimento",
+]  # fmt: skip
+_CREDIT_LABELS = [
+    "from", "sender", "remitter", "received from", "payer", "paid by",
+    "auftraggeber", "donneur d'ordre", "ordenante", "remitente", "afzender",
+    "ordinante",
+]  # fmt: skip
+_ANY_LABELS = [
+    "info", "description", "details", "narration", "remarks",
+    "transaction details?", "transaction info(?:rmation)?", "txn info",
+]  # fmt: skip
 _LABEL_LINE = re.compile(
-    rf"^(?:(?P<debit>{_DEBIT_LABELS})|(?P<credit>{_CREDIT_LABELS})|"
-    rf"(?P<any>{_ANY_LABELS}))\s*(?:\||:|-)\s*(?P<v>[^\n|]+)",
-    _I | re.MULTILINE,
+    rf"^(?:(?P<debit>{one_of(_DEBIT_LABELS)})|(?P<credit>{one_of(_CREDIT_LABELS)})|"
+    rf"(?P<any>{one_of(_ANY_LABELS)}))\s*(?:\||:|-)\s*(?P<v>[^\n|]+)",
+    re.MULTILINE,
 )
-# Cue words in other languages only count before a capitalised name, so
-# "de"/"an"/"à" in ordinary sentences are not taken for a payee.
-_NAME_AHEAD = r"(?=(?-i:[A-Z]))"
-_INLINE_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    (
-        "any",
-        "“Info:”",
-        re.compile(rf"\b(?:info|merchant|payee)\s*[:\-]\s*{_VALUE}", _I),
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    """A cue word that introduces a merchant: for which direction, its rule name,
+    and whether the name after it must start with a capital (other languages'
+    short words like "de", "an", "à" only count before a name)."""
+
+    kind: str
+    rule: str
+    capital: bool = False
+
+
+# One pass finds every cue word; the group that matched says which cue it is,
+# and the list order is the preference when several name a merchant.
+_CUES: dict[str, _Cue] = {
+    "info": _Cue("any", "“Info:”"),
+    "at": _Cue("debit", "“at …”"),
+    "at_other": _Cue("debit", "“at …” (other languages)", capital=True),
+    "to": _Cue("debit", "“to …”"),
+    "to_other": _Cue("debit", "“to …” (other languages)", capital=True),
+    "with": _Cue("debit", "“with …”"),
+    "from": _Cue("credit", "“from …”"),
+    "from_other": _Cue("credit", "“from …” (other languages)", capital=True),
+    "by": _Cue("credit", "“by …”"),
+    "sent_you": _Cue("credit", "“… sent you”", capital=True),
+}
+_CUE_RANK = {name: rank for rank, name in enumerate(_CUES)}
+_CUE_OF_WORD = {
+    "info": "info",
+    "merchant": "info",
+    "payee": "info",
+    "at": "at",
+    "with": "with",
+    "from": "from",
+    "by": "by",
+    **dict.fromkeys(
+        ["bei", "chez", "bij", "presso", "auprès de", "en", "em"], "at_other"
     ),
-    ("debit", "“at …”", re.compile(rf"\bat\s+{_VALUE}", _I)),
-    (
-        "debit",
-        "“at …” (other languages)",
-        re.compile(
-            rf"\b(?:bei|chez|bij|presso|auprès de|en|em)\s+{_NAME_AHEAD}{_VALUE}", _I
-        ),
+    **dict.fromkeys(
+        ["towards", "to", "trf to", "transfer to", "transferred to", "paid to",
+         "sent to", "payment to"],
+        "to",
     ),
-    (
-        "debit",
-        "“to …”",
-        re.compile(
-            rf"\b(?:to|towards|trf to|transfer(?:red)? to|paid to|sent to|"
-            rf"payment to)\s+{_VALUE}",
-            _I,
-        ),
-    ),
-    (
-        "debit",
-        "“to …” (other languages)",
-        re.compile(
-            rf"(?:\ban|\baan|\ba favor de|\bpar|(?<!\w)à)\s+{_NAME_AHEAD}{_VALUE}", _I
-        ),
-    ),
-    (
-        "debit",
-        "“with …”",
-        re.compile(
-            rf"\bwith\s+(?!your|the\b|a\b|an\b|card|us\b|our\b|"
-            rf"(?:credit|debit|prepaid|forex)\s+card){_VALUE}",
-            _I,
-        ),
-    ),
-    ("credit", "“from …”", re.compile(rf"\bfrom\s+{_VALUE}", _I)),
-    (
-        "credit",
-        "“from …” (other languages)",
-        re.compile(rf"\b(?:von|de|van|da)\s+{_NAME_AHEAD}{_VALUE}", _I),
-    ),
-    ("credit", "“by …”", re.compile(rf"\bby\s+{_VALUE}", _I)),
-    (
-        "credit",
-        "“… sent you”",
-        re.compile(
-            r"(?:^|(?<=[.:!]\s))(?P<v>(?-i:[A-Z])[\w.&'’ -]{1,40}?)\s+(?:has\s+)?"
-            r"(?:sent|paid|transferred)\s+you\b",
-            _I | re.MULTILINE,
-        ),
-    ),
+    **dict.fromkeys(["an", "aan", "a favor de", "par", "à"], "to_other"),
+    **dict.fromkeys(["von", "de", "van", "da"], "from_other"),
+}  # fmt: skip
+_CUE_WORDS = re.compile(
+    r"\b(?P<w>"
+    + one_of(
+        [
+            "info", "merchant", "payee", "at", "with", "from", "by", "bei", "chez",
+            "bij", "presso", "auprès de", "en", "em", "towards", "to", "trf to",
+            "transferred to", "transfer to", "paid to", "sent to", "payment to",
+            "an", "aan", "a favor de", "par", "à", "von", "de", "van", "da",
+        ]
+    )
+    + r")(?P<sep>\s*[:\-]\s*|\s+)"
+)  # fmt: skip
+# "with your card" is how the card was used, not whom it paid.
+_NOT_AFTER_WITH = re.compile(
+    r"(?:your|the\b|a\b|an\b|card|us\b|our\b|(?:credit|debit|prepaid|forex)\s+card)"
 )
+_SENT_YOU = re.compile(
+    r"(?:^|(?<=[.:!]\s))(?P<v>[a-z][\w.&'’ -]{1,40}?)\s+(?:has\s+)?"
+    r"(?:sent|paid|transferred)\s+you\b",
+    re.MULTILINE,
+)
+_SENT_YOU_HINTS = ("sent you", "paid you", "transferred you")
+
+
+def _value_after(low: str, start: int) -> int | None:
+    """Where the name starting at ``start`` ends (see ``_STOP``), or None when
+    it does not end within 80 characters or does not start like a name."""
+    if start >= len(low) or low[start] in _NOT_FIRST:
+        return None
+    stop = _STOP.search(low, start + 1)
+    end = stop.start() if stop is not None else len(low)
+    if end - start > 80:
+        return None
+    return end
+
+
+def _cue_values(low: str, start: int, end: int) -> list[tuple[str, int, int, int]]:
+    """(cue name, cue start, value start, value end) for each cue in the range."""
+    found = []
+    for match in _CUE_WORDS.finditer(low, start, end):
+        name = _CUE_OF_WORD[match.group("w")]
+        if (name == "info") != (match.group("sep").strip() != ""):
+            continue  # "Info: X" needs its colon, "at X" must not have one
+        if name == "with" and _NOT_AFTER_WITH.match(low, match.end()):
+            continue
+        value_end = _value_after(low, match.end())
+        if value_end is not None:
+            found.append((name, match.start(), match.end(), value_end))
+    if any(hint in low for hint in _SENT_YOU_HINTS):
+        for match in _SENT_YOU.finditer(low, start, end):
+            found.append(("sent_you", match.start(), match.start("v"), match.end("v")))
+    return found
+
+
 # How far from the amount a cue word ("at", "to"…) may be and still name its
 # merchant; further away it is usually boilerplate.
 _CUE_REACH = 160
@@ -472,7 +593,6 @@ _TRAILING_NUMBER = re.compile(r"(?:\s+#?\s?[0-9][0-9\-]*)+$")
 _TRAILING_PUNCTUATION = re.compile(r"[\s.,;:\-–*/]+$")
 _HAS_LETTERS = re.compile(r"[^\W\d_]{2}")
 _GERMAN = re.compile(r"\b(?:Ihr(?:em|er|e)?|Konto|wurde|Umsatz|Karte)\b")
-_GERMAN_ONLY = frozenset(("an",))
 
 
 def _narration_name(value: str) -> str | None:
@@ -526,45 +646,57 @@ def find_merchant(
     the one nearest after the amount first. The subject is the last resort.
     """
     wanted = (direction, "any")
-    for match in _LABEL_LINE.finditer(text):
+    low = fold(text)
+    for match in _LABEL_LINE.finditer(low):
         kind = next(k for k in ("debit", "credit", "any") if match.group(k))
         if kind not in wanted:
             continue
-        value = clean_merchant(match.group("v"))
+        value = clean_merchant(text[match.start("v") : match.end("v")])
         if value and not _is_date(value, reference):
-            return Finding(value, f"“{match.group(kind)}” label", _line(text, match))
+            label = text[match.start(kind) : match.end(kind)]
+            return Finding(value, f"“{label}” label", _line(text, match))
 
     anchor = amount.end if amount is not None else 0
-    german = _GERMAN.search(text) is not None
-    for where, label in ((text, ""), (subject, " in the subject")):
-        best: tuple[tuple[int, int, int], Finding[str]] | None = None
-        for rank, (kind, rule, pattern) in enumerate(_INLINE_CUES):
-            if kind not in wanted:
+    german: bool | None = None
+    for where, low_where, label in (
+        (text, low, ""),
+        (subject, fold(subject), " in the subject"),
+    ):
+        start, end = 0, len(low_where)
+        if amount is not None and where is text:
+            start = max(0, amount.start - _CUE_REACH)
+            end = min(len(low_where), amount.end + _CUE_REACH)
+        # Candidates are ranked first and cleaned in that order: the first
+        # that cleans to a name is the merchant.
+        ranked = []
+        for name, cue_start, value_start, value_end in _cue_values(
+            low_where, start, end
+        ):
+            cue = _CUES[name]
+            if cue.kind not in wanted:
                 continue
-            for match in pattern.finditer(where):
-                cue_word = match.group(0).split(None, 1)[0].lower()
-                if cue_word in _GERMAN_ONLY and not german:
+            if where is text and cue_start > anchor + _CUE_REACH:
+                continue
+            if cue.capital and not where[value_start].isupper():
+                continue
+            if name == "to_other" and low_where.startswith("an ", cue_start):
+                if german is None:
+                    german = _GERMAN.search(text) is not None
+                if not german:
                     continue
-                if (
-                    amount is not None
-                    and where is text
-                    and not amount.start - _CUE_REACH
-                    <= match.start()
-                    <= amount.end + _CUE_REACH
-                ):
-                    continue
-                value = clean_merchant(match.group("v"))
-                if not value or _is_date(value, reference):
-                    continue
-                if where is subject or match.start() >= anchor:
-                    key = (0, rank, abs(match.start() - anchor))
-                else:
-                    key = (1, rank, anchor - match.start())
-                if best is None or key < best[0]:
-                    evidence = _snippet(where, match.start(), match.end())
-                    best = (key, Finding(value, rule + label, evidence))
-        if best is not None:
-            return best[1]
+            rank = _CUE_RANK[name]
+            if where is subject or cue_start >= anchor:
+                key = (0, rank, abs(cue_start - anchor))
+            else:
+                key = (1, rank, anchor - cue_start)
+            ranked.append((key, cue, cue_start, value_start, value_end))
+        ranked.sort(key=lambda candidate: candidate[0])
+        for _key, cue, cue_start, value_start, value_end in ranked:
+            value = clean_merchant(where[value_start:value_end])
+            if not value or _is_date(value, reference):
+                continue
+            evidence = _snippet(where, cue_start, value_end)
+            return Finding(value, cue.rule + label, evidence)
     return None
 
 
@@ -573,6 +705,9 @@ def _line(text: str, match: re.Match[str]) -> str:
 
 
 def _is_date(value: str, reference: dt.date | None) -> bool:
+    first = value.split(None, 1)[0].rstrip(".,")
+    if not first[:1].isdigit() and month_number(first) is None:
+        return False
     found = find_dates(value, reference)
     return bool(found) and found[0].start == 0
 
@@ -580,21 +715,38 @@ def _is_date(value: str, reference: dt.date | None) -> bool:
 # --- reference --------------------------------------------------------------
 
 _REFERENCE = re.compile(
-    r"\b(?:upi\s*ref(?:erence)?(?:\s*(?:no|number|id))?|ref(?:erence)?(?:\s*(?:no|"
-    r"number|num|id|#))?|refno|rrn|utr(?:\s*no)?|txn\s*(?:id|no|ref)|"
-    r"transaction\s+(?:id|ref(?:erence)?|no|number)(?:\s*(?:no|number))?|"
-    r"auth(?:ori[sz]ation)?\s*(?:code|no|id|number)|approval\s*(?:code|no)|"
-    r"confirmation\s*(?:number|no|#)|referenz(?:nummer)?|référence|referencia|"
-    r"kenmerk|riferimento)\b\.?\s*(?:is\b)?\s*[:#\-|]*\s*(?:is\b)?\s*[:\-]*\s*"
-    r"(?P<ref>[A-Z0-9][A-Z0-9/\-]{3,30})",
-    _I,
+    one_of(
+        [
+            r"upi\s*ref(?:erence)?(?:\s*(?:no|number|id))?",
+            r"ref(?:erence)?(?:\s*(?:no|number|num|id|#))?",
+            "refno",
+            "rrn",
+            r"utr(?:\s*no)?",
+            r"txn\s*(?:id|no|ref)",
+            r"transaction\s+(?:id|ref(?:erence)?|no|number)(?:\s*(?:no|number))?",
+            r"auth(?:ori[sz]ation)?\s*(?:code|no|id|number)",
+            r"approval\s*(?:code|no)",
+            r"confirmation\s*(?:number|no|#)",
+            "referenz(?:nummer)?",
+            "référence",
+            "referencia",
+            "kenmerk",
+            "riferimento",
+        ]
+    )
+    + r"\b\.?\s*(?:is\b)?\s*[:#\-|]*\s*(?:is\b)?\s*[:\-]*\s*"
+    r"(?P<ref>[a-z0-9][a-z0-9/\-]{3,30})"
 )
+_REFERENCE_STARTS = (
+    "upi", "ref", "rrn", "utr", "txn", "transaction", "auth", "approval",
+    "confirmation", "referenz", "référence", "referencia", "kenmerk", "riferimento",
+)  # fmt: skip
 
 
 def find_reference(text: str) -> Finding[str] | None:
     """A reference number the bank gives (UPI Ref, Refno, RRN, Authorization code…)."""
-    for match in _REFERENCE.finditer(text):
-        value = match.group("ref").rstrip("-/")
+    for match in matches_at(fold(text), _REFERENCE, _REFERENCE_STARTS):
+        value = text[match.start("ref") : match.end("ref")].rstrip("-/")
         if not any(c.isdigit() for c in value):
             continue
         return Finding(
@@ -607,9 +759,13 @@ def find_reference(text: str) -> Finding[str] | None:
 
 _NOT_TRANSACTION_DATE = re.compile(
     r"\b(?:due|valid\s+(?:till|until|thru|through)|expir\w*|statement\s+date|"
-    r"pay\s+by|payable\s+by|fällig\w*|échéance|vencimiento|scadenza)\b[^0-9\n]{0,20}$",
-    _I,
+    r"pay\s+by|payable\s+by|fällig\w*|échéance|vencimiento|scadenza)\b[^0-9\n]{0,20}$"
 )
+# Dates and times are looked for this far before and after the amount; the
+# rest of a long mail is mostly legal text.
+_DATE_BEFORE = 200
+_DATE_AFTER = 250
+_TIME_WORDS = ("zeit", "heure", "hora", "tijd", "ora")
 
 
 def choose_date(
@@ -619,42 +775,90 @@ def choose_date(
     order: str | None,
 ) -> tuple[Finding[dt.date], DateMention] | None:
     """The transaction date: the date nearest the amount that is not a due date
-    or expiry. None when the text gives no date."""
-    candidates = []
-    for mention in find_dates(text, reference, order):
-        before = text[max(0, mention.start - 40) : mention.start]
-        if _NOT_TRANSACTION_DATE.search(before):
-            continue
-        candidates.append(mention)
-    if not candidates:
-        return None
+    or expiry (one before the amount counts 15 characters further away than
+    one after it). None when the text gives no date.
+
+    Only the text around the amount is read: the date is there, and a long
+    mail's legal text is not.
+    """
+    low = fold(text)
     if amount is None:
-        chosen = candidates[0]
-    else:
-        chosen = min(
-            candidates,
-            key=lambda m: (
-                m.start - amount.end
-                if m.start >= amount.end
-                else (amount.start - m.end) + 15
-            ),
-        )
-    rule = "date nearest the amount"
-    if chosen.ambiguous:
-        rule += " (order or year settled by the e-mail's Date)"
-    return Finding(chosen.date, rule, chosen.printed, chosen.start), chosen
+        found = _dates_in(text, low, 0, len(text), reference, order)
+        return _date_finding(found[0]) if found else None
 
-
-_TIME_LABEL = re.compile(r"\b(?:time|zeit|heure|hora|tijd|ora)\b\s*[:|]?\s*$", _I)
-
-
-def choose_time(text: str, date: DateMention | None) -> Finding[dt.time] | None:
-    """The time printed next to the transaction date, or under a Time label."""
-    times = find_times(text)
-    if not times:
+    found = _dates_in(
+        text,
+        low,
+        amount.start - _DATE_BEFORE,
+        amount.end + _DATE_AFTER,
+        reference,
+        order,
+    )
+    if not found:
         return None
+    nearest = min(
+        found,
+        key=lambda m: (
+            m.start - amount.end if m.start >= amount.end else amount.start - m.end + 15
+        ),
+    )
+    return _date_finding(nearest)
+
+
+def _date_finding(mention: DateMention) -> tuple[Finding[dt.date], DateMention]:
+    rule = "date nearest the amount"
+    if mention.ambiguous:
+        rule += " (order or year settled by the e-mail's Date)"
+    return Finding(mention.date, rule, mention.printed, mention.start), mention
+
+
+def _dates_in(
+    text: str,
+    low: str,
+    start: int,
+    end: int,
+    reference: dt.date | None,
+    order: str | None,
+) -> list[DateMention]:
+    """Transaction-date candidates in ``text[start:end]`` (widened to whole
+    words), with positions in ``text``."""
+    start, end = _widen(text, start, end)
+    found = []
+    for mention in find_dates(text[start:end], reference, order):
+        if start:
+            mention = replace(
+                mention, start=mention.start + start, end=mention.end + start
+            )
+        if _NOT_TRANSACTION_DATE.search(low, max(0, mention.start - 40), mention.start):
+            continue
+        found.append(mention)
+    return found
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` moved out past the nearest space a little further on,
+    so that no date or time is cut in two (``12/11/20|25``, ``Nov 11,| 2025``)."""
+    start = max(0, start - 16)
+    if start:
+        start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    end += 16
+    if end < len(text):
+        stops = [i for i in (text.find(" ", end), text.find("\n", end)) if i >= 0]
+        end = min(stops, default=len(text))
+    return start, end
+
+
+_TIME_LABEL = re.compile(r"\b(?:time|zeit|heure|hora|tijd|ora)\b\s*[:|]?\s*$")
+
+
+def choose_time(
+    text: str, date: DateMention | None, amount: Money | None = None
+) -> Finding[dt.time] | None:
+    """The time printed next to the transaction date, or under a Time label."""
     if date is not None:
-        for mention in times:
+        start, end = _widen(text, date.start - 30, date.end + 30)
+        for found in find_times(text[start:end]):
+            mention = replace(found, start=found.start + start, end=found.end + start)
             if (
                 0 <= mention.start - date.end <= 25
                 or 0 <= date.start - mention.end <= 25
@@ -665,8 +869,14 @@ def choose_time(text: str, date: DateMention | None) -> Finding[dt.time] | None:
                 return Finding(
                     mention.time, "time next to the date", evidence, mention.start
                 )
-    for mention in times:
-        before = text[max(0, mention.start - 20) : mention.start]
-        if _TIME_LABEL.search(before):
-            return Finding(mention.time, "“Time” label", mention.printed, mention.start)
+    low = fold(text)
+    if "time" not in low and not any(w in low for w in _TIME_WORDS):
+        return None
+    start, end = (0, len(text))
+    if amount is not None:
+        start, end = _widen(text, amount.start - _DATE_BEFORE, amount.end + _DATE_AFTER)
+    for found in find_times(text[start:end]):
+        position = found.start + start
+        if _TIME_LABEL.search(low, max(0, position - 20), position):
+            return Finding(found.time, "“Time” label", found.printed, position)
     return None

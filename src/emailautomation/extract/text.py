@@ -59,6 +59,7 @@ _HIDDEN_CLASS = re.compile(
 )
 _WHITESPACE = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_HAS_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _LOOKS_HTML = re.compile(
     r"<(?:html|body|table|td|div|p|br|span)\b[^>]*>", re.IGNORECASE
@@ -133,16 +134,19 @@ def plain_to_text(body: str) -> str:
     next, so "…at\\nBIGBASKET on…" reads as one sentence. Blank lines between
     paragraphs are kept as one blank line.
     """
-    if _LOOKS_HTML.search(body) and body.count("<") > 3:
+    if body.count("<") > 3 and _LOOKS_HTML.search(body):
         return html_to_text(body)
     if "&" in body and _ENTITY.search(body):
         body = html_entities.unescape(body)
-    body = body.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    if not body.isascii() and _HAS_INVISIBLE.search(body):
+        body = body.translate(_INVISIBLE)
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = body.split("\n")
     lines: list[str] = []
     join_next = False
     for raw in raw_lines:
-        line = _WHITESPACE.sub(" ", raw).strip()
+        line = " ".join(raw.split())
         if join_next and line and lines and not _LABEL_LINE.match(line):
             lines[-1] = f"{lines[-1]} {line}"
         elif line or (lines and lines[-1]):
@@ -163,6 +167,6 @@ def _is_soft_break(raw: str, line: str) -> bool:
 
 def fold_unicode(text: str) -> str:
     """Compatibility forms folded (full-width digits, ligatures, odd spaces)."""
-    if text.isascii():
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text
     return unicodedata.normalize("NFKC", text)
