@@ -69,15 +69,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(db_url, runs=runs)
     if args.self_test:
         return _self_test(app, window, runs)
-    if args.minimized:
-        # TODO: start hidden in the system tray once the tray exists (tray
-        # issue); until then "minimized" shows the window minimised.
-        window.showMinimized()
-    else:
+
+    from emailautomation.ui.scheduler import PollScheduler
+    from emailautomation.ui.tray import install_tray
+
+    scheduler = PollScheduler(db_url, runs, parent=window)
+    scheduler.attach_window(window)
+    quit_on_close = app.quitOnLastWindowClosed()
+    tray = install_tray(app, window, runs, scheduler)
+    if not args.minimized:
         window.show()
+    elif tray is None:
+        window.showMinimized()  # no tray to hide in
+    scheduler.start()
     try:
         status = app.exec()
     finally:
+        scheduler.close()
+        if tray is not None:
+            tray.close()
+        app.setQuitOnLastWindowClosed(quit_on_close)
         if not runs.shutdown():
             log.warning("some processing runs did not stop in time")
         window.deleteLater()

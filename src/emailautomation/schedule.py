@@ -38,6 +38,8 @@ class AccountPlan:
         next_due: when the next run should start; may lie in the past after
             the computer slept or the app was closed, which means "run once now".
         failures: consecutive failed runs; drives the retry back-off.
+        last_check: when the last run ended (None: never), from which the
+            next one is counted when the interval changes.
     """
 
     account_id: int
@@ -45,6 +47,7 @@ class AccountPlan:
     next_due: dt.datetime
     failures: int = 0
     running: bool = False
+    last_check: dt.datetime | None = None
 
 
 class PollSchedule:
@@ -67,21 +70,28 @@ class PollSchedule:
         """Add or update an account; an interval of None/0 (or disabled) removes it.
 
         A never-checked account is due at once; otherwise one interval after
-        its last check, which may already have passed.
+        its last check, which may already have passed. For an account already
+        planned only a new interval matters (its own runs keep its times): it
+        counts from the last check, while a pending retry or a run going on
+        stays as it is.
         """
         interval = clamp_interval(interval_minutes)
         if interval is None:
             self._plans.pop(account_id, None)
             return
         plan = self._plans.get(account_id)
-        if plan is not None:
-            if plan.interval != interval:
-                since = plan.next_due - plan.interval
-                plan.interval = interval
-                plan.next_due = since + interval
+        if plan is None:
+            next_due = self._clock() if last_check is None else last_check + interval
+            self._plans[account_id] = AccountPlan(
+                account_id, interval, next_due, last_check=last_check
+            )
             return
-        next_due = self._clock() if last_check is None else last_check + interval
-        self._plans[account_id] = AccountPlan(account_id, interval, next_due)
+        if plan.interval == interval:
+            return
+        plan.interval = interval
+        if plan.failures or plan.running or plan.last_check is None:
+            return
+        plan.next_due = plan.last_check + interval
 
     def remove_account(self, account_id: int) -> None:
         self._plans.pop(account_id, None)
@@ -143,6 +153,7 @@ class PollSchedule:
             return
         plan.running = False
         now = self._clock()
+        plan.last_check = now
         if ok:
             plan.failures = 0
             plan.next_due = now + plan.interval
@@ -156,6 +167,17 @@ class PollSchedule:
         nor past the account's own interval."""
         delay = FIRST_RETRY * (2 ** min(plan.failures - 1, 16))
         return min(delay, MAX_RETRY, plan.interval)
+
+    def postpone(self, account_id: int, until: dt.datetime) -> None:
+        """Move an account's next run to ``until`` without counting a failure
+        (nothing was tried: the computer is offline, say)."""
+        plan = self._plans.get(account_id)
+        if plan is not None and not plan.running:
+            plan.next_due = until
+
+    def failures(self, account_id: int) -> int:
+        plan = self._plans.get(account_id)
+        return 0 if plan is None else plan.failures
 
     def next_due(self, account_id: int) -> dt.datetime | None:
         plan = self._plans.get(account_id)
