@@ -690,8 +690,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # TODO: with a system tray (the tray issue) closing should hide the
-        # window and keep polling; until then closing ends the runs it owns.
+        # With a system tray, ui.tray.CloseToTray hides the window instead
+        # (polling goes on); this is the real close: it ends the runs it owns.
         if self._closed:
             event.accept()
             return
