@@ -6,7 +6,7 @@ import html as html_entities
 import re
 import unicodedata
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # Block elements end a line; table cells become " | "-separated columns.
 _BLOCKS = [
@@ -48,16 +48,25 @@ _BLOCKS = [
     "ul",
 ]
 _BLOCK_SELECTOR = ",".join(_BLOCKS)
+_MARKED_SELECTOR = _BLOCK_SELECTOR + ",td,th,br"
+# Inline styles that hide an element; the "i" flag makes the match ignore case.
+_HIDDEN_SELECTOR = ",".join(
+    [
+        '[style*="display:none" i]',
+        '[style*="display: none" i]',
+        '[style*="visibility:hidden" i]',
+        '[style*="visibility: hidden" i]',
+        "[hidden]",
+    ]
+)
 _DROPPED = ["head", "style", "script", "noscript", "template", "title", "svg", "xml"]
 _LINE = "\ue000"  # private-use marks: never in mail, never whitespace
 _CELL = "\ue001"
 
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HIDDEN_CLASS = re.compile(
     r"\.([A-Za-z_][\w-]*)\s*\{[^}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)",
     re.IGNORECASE,
 )
-_WHITESPACE = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _HAS_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
@@ -77,33 +86,46 @@ def html_to_text(markup: str) -> str:
     Entities and non-breaking spaces become plain characters.
     """
     tree = LexborHTMLParser(markup)
-    hidden_classes = {
-        name
-        for style in tree.css("style")
-        for name in _HIDDEN_CLASS.findall(style.text(deep=True))
-    }
+    hidden = _HIDDEN_SELECTOR
+    if "<style" in markup or "<STYLE" in markup:
+        classes = {
+            name
+            for style in tree.css("style")
+            for name in _HIDDEN_CLASS.findall(style.text(deep=True))
+        }
+        if classes:
+            hidden += "," + ",".join("." + _css_identifier(c) for c in sorted(classes))
     tree.strip_tags(_DROPPED, recursive=True)
     root = tree.body or tree.root
     if root is None:
         return ""
-    for node in root.css("[style],[hidden],[class]"):
-        attributes = node.attributes
-        style = attributes.get("style") or ""
-        classes = (attributes.get("class") or "").split()
-        if (
-            "hidden" in attributes
-            or (style and _HIDDEN_STYLE.search(style))
-            or (hidden_classes and not hidden_classes.isdisjoint(classes))
-        ):
-            node.decompose()
-    for node in root.css("br"):
-        node.insert_after(_LINE)
-    for node in root.css("td,th"):
-        node.insert_before(_CELL)
-    for node in root.css(_BLOCK_SELECTOR):
-        node.insert_before(_LINE)
-        node.insert_after(_LINE)
+    _remove_outermost(root.css(hidden))
+    for node in root.css(_MARKED_SELECTOR):
+        tag = node.tag
+        if tag == "br":
+            node.insert_after(_LINE)
+        elif tag == "td" or tag == "th":
+            node.insert_before(_CELL)
+        else:
+            node.insert_before(_LINE)
+            node.insert_after(_LINE)
     return fold_lines(root.text(deep=True))
+
+
+def _remove_outermost(nodes: list[LexborNode]) -> None:
+    """Remove the nodes, but not one inside another already removed (whose
+    memory the parser has freed with its ancestor)."""
+    ids = {node.mem_id for node in nodes}
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in ids:
+            parent = parent.parent
+        if parent is None:
+            node.decompose()
+
+
+def _css_identifier(name: str) -> str:
+    return re.sub(r"([^\w-])", r"\\\1", name)
 
 
 def fold_lines(marked: str) -> str:
@@ -112,14 +134,15 @@ def fold_lines(marked: str) -> str:
     Any other whitespace, source newlines included, folds to one space, as a
     browser would render it. Empty cells and lines disappear.
     """
-    flat = _WHITESPACE.sub(" ", marked.translate(_INVISIBLE))
+    if _HAS_INVISIBLE.search(marked):
+        marked = marked.translate(_INVISIBLE)
     lines = []
-    for raw_line in flat.split(_LINE):
+    for raw_line in marked.split(_LINE):
         if _CELL in raw_line:
-            cells = [c.strip() for c in raw_line.split(_CELL)]
+            cells = [" ".join(c.split()) for c in raw_line.split(_CELL)]
             line = " | ".join(c for c in cells if c)
         else:
-            line = raw_line.strip()
+            line = " ".join(raw_line.split())
         if line:
             lines.append(line)
     return "\n".join(lines)
