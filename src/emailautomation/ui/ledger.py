@@ -64,6 +64,7 @@ class TransactionRow:
     possible_duplicate: bool
     edited_fields: tuple[str, ...] = ()
     edited_at: dt.datetime | None = None
+    category: str | None = None
     search: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +91,7 @@ def search_text(row: TransactionRow) -> str:
         row.bank,
         row.account,
         row.reference,
+        row.category,
         row.currency,
         row.mail_account,
         row.date.isoformat(),
@@ -204,6 +206,7 @@ def load_transactions(
             Transaction.possible_duplicate,
             Transaction.edited_fields,
             Transaction.edited_at,
+            Transaction.category,
         )
         .join(MailAccount, MailAccount.id == Transaction.mail_account_id)
         .order_by(Transaction.date.desc(), Transaction.time.desc(), Transaction.id)
@@ -230,6 +233,7 @@ def load_transactions(
             possible_duplicate=bool(row[12]),
             edited_fields=tuple(row[13] or ()),
             edited_at=row[14],
+            category=row[15],
         )
         for row in session.execute(query)
     ]
@@ -481,6 +485,9 @@ def with_edit(row: TransactionRow, field_name: str, value: object) -> Transactio
     if field_name == "merchant":
         assert value is None or isinstance(value, str)
         return replace(row, merchant=value, search="")
+    if field_name == "category":
+        assert value is None or isinstance(value, str)
+        return replace(row, category=value, search="")
     raise FieldError(field_name, f"The {field_name} of a transaction is read-only.")
 
 

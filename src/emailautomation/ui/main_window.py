@@ -32,6 +32,7 @@ from emailautomation import APP_TITLE, __version__
 from emailautomation.jobs.events import RunSummary
 from emailautomation.store.database import Database
 from emailautomation.ui.account_form import AccountForm
+from emailautomation.ui.export_dialog import ExportDialog
 from emailautomation.ui.icons import app_icon, icon
 from emailautomation.ui.ledger import (
     AccountDraft,
@@ -39,8 +40,15 @@ from emailautomation.ui.ledger import (
     load_accounts,
     load_statuses,
 )
+from emailautomation.ui.ledger_pages import (
+    AccountMappingsPage,
+    CategoryRulesPage,
+    LedgerSetupState,
+    in_scroll_area,
+)
 from emailautomation.ui.messages import MessagesPage
 from emailautomation.ui.runs import BackgroundTasks, ProcessingRuns
+from emailautomation.ui.spending_chart import SpendingChartPage
 from emailautomation.ui.status import StatusPanel, state_text
 from emailautomation.ui.transactions import TransactionsPage
 from emailautomation.ui.workers import StoreTask, TaskError
@@ -51,6 +59,7 @@ LOG_LINES_KEPT = 5000
 LIVE_RELOAD_MS = 2000  # how often the ledger reloads while runs store rows
 PROGRESS_REPAINT_MS = 100
 TAB_TRANSACTIONS, TAB_MESSAGES, TAB_ACCOUNT, TAB_STATUS = range(4)
+TAB_MAPPINGS, TAB_RULES, TAB_SPENDING = range(4, 7)
 
 
 def summary_text(summary: RunSummary) -> str:
@@ -209,6 +218,19 @@ class MainWindow(QMainWindow):
             )
         ):
             self.tabs.setTabToolTip(tab, tip)
+        # The books: account mappings, category rules, monthly spending.
+        self.ledger_setup = LedgerSetupState(self.db_url, self.tasks, self)
+        self.mappings_page = AccountMappingsPage(self.ledger_setup)
+        self.rules_page = CategoryRulesPage(self.ledger_setup)
+        self.spending = SpendingChartPage(self.db_url, self.tasks)
+        for page, title, tip in (
+            (self.mappings_page, "Ledger accounts", "Card digits → ledger (Ctrl+5)"),
+            (self.rules_page, "Category rules", "Merchant → category (Ctrl+6)"),
+            (self.spending, "Spending", "Monthly spending chart (Ctrl+7)"),
+        ):
+            scroll = in_scroll_area(page, f"{page.objectName()}Scroll")
+            self.tabs.setTabToolTip(self.tabs.addTab(scroll, title), tip)
+        self.export_dialog: ExportDialog | None = None
 
         self.log_view = QPlainTextEdit()
         self.log_view.setObjectName("processingLog")
@@ -243,6 +265,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        self.export_action = self._action(
+            file_menu, "&Export…", "Ctrl+E", self.open_export
+        )
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -267,7 +293,16 @@ class MainWindow(QMainWindow):
 
         view = menu.addMenu("&View")
         for position, title in enumerate(
-            ("Transactions", "Not read", "Account", "Status"), start=1
+            (
+                "Transactions",
+                "Not read",
+                "Account",
+                "Status",
+                "Ledger accounts",
+                "Category rules",
+                "Spending",
+            ),
+            start=1,
         ):
             action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{position}"))
@@ -301,6 +336,14 @@ class MainWindow(QMainWindow):
         self.account_form.saved.connect(self._account_saved)
         self.account_form.deleted.connect(self._account_deleted)
         self.messages.rereadFinished.connect(self._reread_finished)
+        self.rules_page.transactionsChanged.connect(
+            lambda _count: self.transactions.reload()
+        )
+        self.ledger_setup.changed.connect(
+            lambda setup: self.transactions.category_delegate.set_known(
+                setup.categories()
+            )
+        )
 
         self.runs.started.connect(self._run_started)
         self.runs.progress.connect(self._run_progress)
@@ -629,6 +672,21 @@ class MainWindow(QMainWindow):
         self.reload_accounts()
         self.transactions.reload()
         self.messages.reload()
+        self.ledger_setup.reload()
+        if self.spending.isVisible():
+            self.spending.reload()
+
+    @Slot()
+    def open_export(self) -> None:
+        """File → Export…: one dialog, not modal; the export runs on the pool."""
+        if self.export_dialog is None:
+            self.export_dialog = ExportDialog(
+                self.db_url, self.tasks, self.settings, self
+            )
+        self.export_dialog.reload_choices()
+        self.export_dialog.show()
+        self.export_dialog.raise_()
+        self.export_dialog.activateWindow()
 
     @Slot(object)
     def _reread_finished(self, _totals: object) -> None:

@@ -35,6 +35,17 @@ from PySide6.QtWidgets import (
 )
 
 from emailautomation.extract.model import CREDIT, format_amount, format_time
+from emailautomation.ui.books import (
+    CategoryChange,
+    RuleMade,
+    category_problem,
+    save_category,
+)
+from emailautomation.ui.category_offer import (
+    CategoryDelegate,
+    RuleOfferBar,
+    rule_made_text,
+)
 from emailautomation.ui.ledger import (
     FieldError,
     TransactionRow,
@@ -75,13 +86,23 @@ COLUMNS = (
     Column("Direction", "direction", lambda r: r.direction),
     Column("Card / account", "account", lambda r: _text_key(r.account)),
     Column("Merchant", "merchant", lambda r: _text_key(r.merchant), editable=True),
+    Column("Category", "category", lambda r: _text_key(r.category), editable=True),
     Column("Bank", "bank", lambda r: _text_key(r.bank)),
     Column("Mail account", None, lambda r: r.mail_account.casefold()),
     Column("Notes", None, lambda r: (r.possible_duplicate, bool(r.edited_fields))),
 )
-DATE, TIME, AMOUNT, DIRECTION, CARD, MERCHANT, BANK, MAIL_ACCOUNT, NOTES = range(
-    len(COLUMNS)
-)
+(
+    DATE,
+    TIME,
+    AMOUNT,
+    DIRECTION,
+    CARD,
+    MERCHANT,
+    CATEGORY,
+    BANK,
+    MAIL_ACCOUNT,
+    NOTES,
+) = range(len(COLUMNS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +277,8 @@ class TransactionsModel(QAbstractTableModel):
                 return format_amount(row.amount)
             if column == MERCHANT:
                 return row.merchant or ""
+            if column == CATEGORY:
+                return row.category or ""
             return _display(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == AMOUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -283,6 +306,12 @@ class TransactionsModel(QAbstractTableModel):
             if column == AMOUNT:
                 new_value: Any = parse_amount(str(value))
                 unchanged = new_value == row.amount
+            elif column == CATEGORY:
+                problem = category_problem(str(value))
+                if problem is not None:
+                    raise FieldError("category", problem)
+                new_value = str(value).strip() or None
+                unchanged = new_value == row.category
             else:
                 new_value = clean_merchant(str(value))
                 unchanged = new_value == row.merchant
@@ -324,6 +353,8 @@ def _display(row: TransactionRow, column: int) -> str:
         return f"••{row.account}" if row.account else ""
     if column == MERCHANT:
         return (row.merchant or "") + (" ✎" if row.is_edited("merchant") else "")
+    if column == CATEGORY:
+        return row.category or ""
     if column == BANK:
         return row.bank or ""
     if column == MAIL_ACCOUNT:
@@ -356,6 +387,11 @@ def _tooltip(row: TransactionRow, column: int) -> str | None:
         )
     if column == MERCHANT and row.reference:
         return f"Reference: {row.reference}"
+    if column == CATEGORY and not row.category:
+        return (
+            "No category stored: exports use the first matching rule, else the "
+            "default category. Double-click to choose one."
+        )
     return None
 
 
@@ -463,12 +499,17 @@ class TransactionsPage(QWidget):
             (DIRECTION, 88),
             (CARD, 100),
             (MERCHANT, 200),
+            (CATEGORY, 170),
             (BANK, 110),
             (MAIL_ACCOUNT, 120),
         ):
             self.table.setColumnWidth(column, width)
         rows = self.table.verticalHeader()
         rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.category_delegate = CategoryDelegate(self.table)
+        self.table.setItemDelegateForColumn(CATEGORY, self.category_delegate)
+        self.rule_offer = RuleOfferBar(db_url, tasks)
+        self.rule_offer.ruleMade.connect(self._on_rule_made)
 
         self.totals = QLabel()
         self.totals.setObjectName("transactionTotals")
@@ -485,6 +526,7 @@ class TransactionsPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.totals)
         layout.addWidget(self.edit_status)
+        layout.addWidget(self.rule_offer)
 
         self.search.textChanged.connect(self._apply_filter)
         self.account_filter.currentIndexChanged.connect(self._apply_filter)
@@ -609,6 +651,14 @@ class TransactionsPage(QWidget):
     @Slot(int, str, object)
     def _save_edit(self, transaction_id: int, field: str, value: object) -> None:
         self.edit_status.setText(f"Saving the {field}…")
+        if field == "category":
+            self.rule_offer.dismiss()
+            self.tasks.submit(
+                StoreTask(self.db_url, save_category, transaction_id, value),
+                done=self._on_category_saved,
+                failed=self._on_edit_failed,
+            )
+            return
         self.tasks.submit(
             StoreTask(self.db_url, save_transaction_edit, transaction_id, field, value),
             done=self._on_edit_saved,
@@ -623,6 +673,17 @@ class TransactionsPage(QWidget):
             "are read again."
         )
         self.editSaved.emit(row.id)
+
+    @Slot(object)
+    def _on_category_saved(self, change: CategoryChange) -> None:
+        self._on_edit_saved(change.row)
+        if change.offer is not None:
+            self.rule_offer.offer(change.offer)
+
+    @Slot(object)
+    def _on_rule_made(self, made: RuleMade) -> None:
+        self.edit_status.setText(rule_made_text(made))
+        self.reload()  # the rows the rule categorised
 
     @Slot(object)
     def _on_edit_failed(self, error: TaskError) -> None:
