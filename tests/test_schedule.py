@@ -124,3 +124,40 @@ def test_settings_changes_reschedule(schedule, clock):
 def test_intervals_are_kept_between_five_minutes_and_a_day(minutes, expected):
     interval = clamp_interval(minutes)
     assert (None if interval is None else interval.total_seconds() / 60) == expected
+
+
+def test_a_new_interval_counts_from_the_last_run_and_keeps_a_pending_retry(
+    schedule, clock
+):
+    schedule.set_account(1, 60, last_check=START)
+    clock.advance(hours=1)
+    schedule.started(1)
+    schedule.finished(1, ok=False)
+    retry = schedule.next_due(1)
+    assert retry == clock.now + dt.timedelta(minutes=1)
+    schedule.set_account(1, 30)  # settings saved while retrying
+    assert schedule.next_due(1) == retry
+
+    clock.now = retry
+    schedule.started(1)
+    schedule.finished(1, ok=True)
+    ended = clock.now
+    assert schedule.next_due(1) == ended + dt.timedelta(minutes=30)
+    clock.advance(minutes=10)
+    schedule.set_account(1, 240)
+    assert schedule.next_due(1) == ended + dt.timedelta(hours=4)
+    schedule.set_account(1, 15)  # shorter than the time already waited
+    assert schedule.next_due(1) == ended + dt.timedelta(minutes=15)
+    assert schedule.due() == [] and schedule.failures(1) == 0
+
+
+def test_postponing_counts_no_failure(schedule, clock):
+    schedule.set_account(1, 5)
+    schedule.postpone(1, clock.now + dt.timedelta(minutes=5))  # offline, say
+    assert schedule.due() == [] and schedule.failures(1) == 0
+    clock.advance(minutes=5)
+    assert schedule.due() == [1]
+    schedule.started(1)
+    schedule.postpone(1, clock.now + dt.timedelta(hours=1))  # running: ignored
+    schedule.finished(1, ok=True)
+    assert schedule.next_due(1) == clock.now + dt.timedelta(minutes=5)

@@ -92,6 +92,22 @@ def test_a_due_account_is_processed_by_a_real_run_on_a_worker(
     assert run_count(sqlite_url, account_id) == 2
 
 
+def test_nothing_is_polled_before_the_startup_delay_ends(
+    qtbot, polling, sqlite_url, make_account
+):
+    account_id = make_account(sqlite_url, name="Patient", poll_minutes=5)
+    scheduler = polling()
+    started = []
+    scheduler.runs.started.connect(started.append)
+    scheduler.start(delay_ms=60_000)
+    assert scheduler.next_run(account_id) is not None  # due, never checked
+    qtbot.wait(300)
+    assert started == [] and scheduler.armed_in_ms(account_id) is None
+    with qtbot.waitSignal(scheduler.runs.idle, timeout=RUN_TIMEOUT_MS):
+        assert scheduler.check() == [account_id]  # what the delay's end does
+    assert scheduler.armed_in_ms(account_id) is not None
+
+
 @pytest.mark.imap
 def test_a_due_tick_during_a_run_starts_nothing(
     qtbot, polling, mailbox, sqlite_url, make_account, clock

@@ -162,7 +162,7 @@ class PollScheduler(QObject):
         self.runs = runs
         self.schedule = PollSchedule(clock)
         self._clock = clock
-        self._database = Database(db_url, migrate_schema=False)
+        self._database = Database(db_url)
         self.settings = settings if settings is not None else QSettings()
         self.network = network if network is not None else NetworkWatch(self)
         self._accounts: dict[int, PolledAccount] = {}
@@ -196,13 +196,13 @@ class PollScheduler(QObject):
         if delay_ms is None:
             delay_ms = STARTUP_DELAY_MS
         self._active = True
+        if delay_ms > 0:
+            self._first_check.start(delay_ms)
         self.reload()
         self._last_beat = self._clock()
         self._heartbeat.start()
         if delay_ms <= 0:
             self.check()
-        else:
-            self._first_check.start(delay_ms)
 
     def stop(self) -> None:
         """Stop every timer; runs going on are left to their owner."""
@@ -276,6 +276,7 @@ class PollScheduler(QObject):
         """
         if not self._active:
             return []
+        self._first_check.stop()  # checked now; the startup delay is over
         started = []
         offline: bool | None = None
         for account_id in self.schedule.due():
@@ -428,7 +429,10 @@ class PollScheduler(QObject):
         for account_id in list(self._timers):
             if account_id not in planned:
                 self._timers.pop(account_id).deleteLater()
-        if not self._active:
+        if not self._active or self._first_check.isActive():
+            # Not polling yet: the first check starts the timers.
+            for timer in self._timers.values():
+                timer.stop()
             return
         now = self._clock()
         for account_id in planned:
