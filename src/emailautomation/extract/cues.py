@@ -61,7 +61,15 @@ _SPECIAL = frozenset("\\()[]{}.*+?|^$")
 def _literal_prefix(fragment: str) -> tuple[list[str], str]:
     """The fragment's leading literal characters (as regex source, one per
     character) and the rest of it."""
+    atoms, _text, rest = _split_literal(fragment)
+    return atoms, rest
+
+
+def _split_literal(fragment: str) -> tuple[list[str], str, str]:
+    """The leading literal characters as regex source and as plain text, and
+    the rest of the fragment."""
     atoms: list[str] = []
+    plain: list[str] = []
     index = 0
     while index < len(fragment):
         char = fragment[index]
@@ -78,8 +86,9 @@ def _literal_prefix(fragment: str) -> tuple[list[str], str]:
         if fragment[index + step : index + step + 1] in _QUANTIFIERS:
             break
         atoms.append(atom)
+        plain.append(fragment[index + step - 1])
         index += step
-    return atoms, fragment[index:]
+    return atoms, "".join(plain), fragment[index:]
 
 
 def _emit(node: _Node) -> list[str]:
@@ -143,3 +152,37 @@ def matches_at(
         if match is not None:
             taken_until = match.end()
             yield match
+
+
+class RareWords:
+    """Words and phrases found by ``str.find`` of their literal beginnings,
+    then checked with the pattern at each word start found (see
+    ``matches_at``): much faster than a regex scan when the words are rare.
+
+    ``finditer`` and ``search`` give what ``\\b`` + the alternation would,
+    on text folded with ``fold``.
+    """
+
+    __slots__ = ("pattern", "starts")
+
+    def __init__(self, fragments: Iterable[str], tail: str = r"\b") -> None:
+        fragments = list(fragments)
+        self.pattern = re.compile(one_of(fragments) + tail)
+        starts: set[str] = set()
+        for fragment in fragments:
+            _atoms, plain, _rest = _split_literal(fragment)
+            if not plain:
+                raise ValueError(f"{fragment!r} does not start with a literal")
+            starts.add(plain)
+        # A start that another start begins is found by that one already.
+        self.starts = tuple(
+            sorted(
+                s for s in starts if not any(s != o and s.startswith(o) for o in starts)
+            )
+        )
+
+    def finditer(self, low: str) -> Iterator[re.Match[str]]:
+        return matches_at(low, self.pattern, self.starts)
+
+    def search(self, low: str) -> re.Match[str] | None:
+        return next(self.finditer(low), None)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from emailautomation.extract.amounts import NUMBER_PATTERN, Money, parse_amount
-from emailautomation.extract.cues import fold, matches_at, one_of, words
+from emailautomation.extract.cues import RareWords, fold, one_of, words
 from emailautomation.extract.currencies import minor_units
 from emailautomation.extract.dates import (
     DateMention,
@@ -317,60 +317,39 @@ def find_direction(text: str, subject: str, amount: Money | None) -> Finding[str
 # --- account --------------------------------------------------------------
 
 _MASK = r"(?:[x*•·#]{1,16}|\.{2,4})"
-_ACCOUNT_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
-    (
-        "“ending …” digits",
-        re.compile(
-            one_of(
-                [
-                    r"ending(?:\s+(?:in|with))?", r"ends\s+(?:in|with)",
-                    r"last\s+(?:4|four|5|five)\s+digits(?:\s+of)?", "endung",
-                    "endend auf", "endet auf", r"(?:se\s+)?terminant par",
-                    "finissant par", r"terminad[ao]\s+en", "acabada en",
-                    "eindigend op", "eindigend in", "che termina (?:con|in)",
-                    "terminando em", "terminaci[oó]n", "final",
-                ]
-            )
-            + r"\b[\s:|#-]*(?:" + _MASK + r"[\s-]?)?(?P<d>[0-9]{3,6})(?![0-9])"
-        ),
-        (
-            "ending", "ends", "last", "endung", "endend", "endet", "se terminant",
-            "terminant", "finissant", "terminad", "acabada", "eindigend",
-            "che termina", "terminando", "terminaci", "final",
-        ),
-    ),
-    (
-        "account or card number",
-        re.compile(
-            one_of(
-                [
-                    "a/?c", "acct", "account", "card", "konto", "compte", "cuenta",
-                    "rekening", "conto", "conta", "karte", "carte", "tarjeta",
-                ]
-            )
-            + r"\b(?:\s*(?:no|number|num|nr|#)\b\.?)?[\s:|#-]*"
-            r"(?:" + _MASK + r"[\s-]?){0,4}(?P<d>[0-9]{3,})(?![0-9]|[.,/:][0-9])"
-        ),
-        (
-            "a/c", "ac", "acct", "account", "card", "konto", "compte", "cuenta",
-            "rekening", "conto", "conta", "karte", "carte", "tarjeta",
-        ),
-    ),
+_ENDING_WORDS = RareWords(
+    [
+        r"ending(?:\s+(?:in|with))?", r"ends\s+(?:in|with)",
+        r"last\s+(?:4|four|5|five)\s+digits(?:\s+of)?", "endung", "endend auf",
+        "endet auf", "se terminant par", "terminant par", "finissant par",
+        r"terminad[ao]\s+en", "acabada en", "eindigend op", "eindigend in",
+        "che termina (?:con|in)", "terminando em", "terminaci[oó]n", "final",
+    ],
+    tail=r"\b[\s:|#-]*(?:" + _MASK + r"[\s-]?)?(?P<d>[0-9]{3,6})(?![0-9])",
+)  # fmt: skip
+_ACCOUNT_WORDS = RareWords(
+    [
+        "a/c", "ac", "acct", "account", "card", "konto", "compte", "cuenta",
+        "rekening", "conto", "conta", "karte", "carte", "tarjeta",
+    ],
+    tail=r"\b(?:\s*(?:no|number|num|nr|#)\b\.?)?[\s:|#-]*"
+    r"(?:" + _MASK + r"[\s-]?){0,4}(?P<d>[0-9]{3,})(?![0-9]|[.,/:][0-9])",
+)  # fmt: skip
+# In order of trust: a number after "ending" beats one after "card", which
+# beats a bare mask.
+_ACCOUNT_PATTERNS: tuple[tuple[str, RareWords | re.Pattern[str]], ...] = (
+    ("“ending …” digits", _ENDING_WORDS),
+    ("account or card number", _ACCOUNT_WORDS),
     (
         "masked number",
         re.compile(
             r"[x*•](?<![\w*][x*•])[x*•]+[\s-]?(?:[x*•]{2,}[\s-]?)*"
             r"(?P<d>[0-9]{3,6})(?![0-9])"
         ),
-        (),
     ),
-    ("masked number", re.compile(r"\(\s*\.{2,4}\s*(?P<d>[0-9]{3,6})\s*\)"), ()),
-    (
-        "masked number",
-        re.compile(r"\.(?<![.\w]\.)\.\.(?P<d>[0-9]{3,6})(?![0-9])"),
-        (),
-    ),
-)  # fmt: skip
+    ("masked number", re.compile(r"\(\s*\.{2,4}\s*(?P<d>[0-9]{3,6})\s*\)")),
+    ("masked number", re.compile(r"\.(?<![.\w]\.)\.\.(?P<d>[0-9]{3,6})(?![0-9])")),
+)
 
 
 def find_account(text: str) -> Finding[str] | None:
@@ -381,11 +360,8 @@ def find_account(text: str) -> Finding[str] | None:
     in the clear is cut to its last four digits, so it is never stored.
     """
     low = fold(text)
-    for rule, pattern, starts in _ACCOUNT_PATTERNS:
-        if starts:
-            match = next(matches_at(low, pattern, starts), None)
-        else:
-            match = pattern.search(low)
+    for rule, pattern in _ACCOUNT_PATTERNS:
+        match = pattern.search(low)
         if match is None:
             continue
         digits = match.group("d")
@@ -714,38 +690,32 @@ def _is_date(value: str, reference: dt.date | None) -> bool:
 
 # --- reference --------------------------------------------------------------
 
-_REFERENCE = re.compile(
-    one_of(
-        [
-            r"upi\s*ref(?:erence)?(?:\s*(?:no|number|id))?",
-            r"ref(?:erence)?(?:\s*(?:no|number|num|id|#))?",
-            "refno",
-            "rrn",
-            r"utr(?:\s*no)?",
-            r"txn\s*(?:id|no|ref)",
-            r"transaction\s+(?:id|ref(?:erence)?|no|number)(?:\s*(?:no|number))?",
-            r"auth(?:ori[sz]ation)?\s*(?:code|no|id|number)",
-            r"approval\s*(?:code|no)",
-            r"confirmation\s*(?:number|no|#)",
-            "referenz(?:nummer)?",
-            "référence",
-            "referencia",
-            "kenmerk",
-            "riferimento",
-        ]
-    )
-    + r"\b\.?\s*(?:is\b)?\s*[:#\-|]*\s*(?:is\b)?\s*[:\-]*\s*"
-    r"(?P<ref>[a-z0-9][a-z0-9/\-]{3,30})"
+_REFERENCE = RareWords(
+    [
+        r"upi\s*ref(?:erence)?(?:\s*(?:no|number|id))?",
+        r"ref(?:erence)?(?:\s*(?:no|number|num|id|#))?",
+        "refno",
+        "rrn",
+        r"utr(?:\s*no)?",
+        r"txn\s*(?:id|no|ref)",
+        r"transaction\s+(?:id|ref(?:erence)?|no|number)(?:\s*(?:no|number))?",
+        r"auth(?:ori[sz]ation)?\s*(?:code|no|id|number)",
+        r"approval\s*(?:code|no)",
+        r"confirmation\s*(?:number|no|#)",
+        "referenz(?:nummer)?",
+        "référence",
+        "referencia",
+        "kenmerk",
+        "riferimento",
+    ],
+    tail=r"\b\.?\s*(?:is\b)?\s*[:#\-|]*\s*(?:is\b)?\s*[:\-]*\s*"
+    r"(?P<ref>[a-z0-9][a-z0-9/\-]{3,30})",
 )
-_REFERENCE_STARTS = (
-    "upi", "ref", "rrn", "utr", "txn", "transaction", "auth", "approval",
-    "confirmation", "referenz", "référence", "referencia", "kenmerk", "riferimento",
-)  # fmt: skip
 
 
 def find_reference(text: str) -> Finding[str] | None:
     """A reference number the bank gives (UPI Ref, Refno, RRN, Authorization code…)."""
-    for match in matches_at(fold(text), _REFERENCE, _REFERENCE_STARTS):
+    for match in _REFERENCE.finditer(fold(text)):
         value = text[match.start("ref") : match.end("ref")].rstrip("-/")
         if not any(c.isdigit() for c in value):
             continue

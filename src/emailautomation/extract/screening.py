@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from emailautomation.extract.amounts import Money
-from emailautomation.extract.cues import fold, matches_at, one_of, words
+from emailautomation.extract.cues import RareWords, fold, one_of, words
 
 OTP = "otp"
 DECLINED = "declined"
@@ -23,33 +23,28 @@ STATEMENT = "statement"
 BALANCE = "balance"
 MARKETING = "marketing"
 
-_OTP_WORDS = one_of(
-    [
-        "otp",
-        r"one[\s-]?time[\s-]?(?:password|passcode|pin|code)",
-        "verification code",
-        "security code",
-        "passcode",
-        "authentication code",
-        "confirmation code",
-        r"(?:mobile|sms)[\s-]?tan",
-        "code de (?:vérification|confirmation)",
-        "c[oó]digo de (?:verificaci[oó]n|seguridad)",
-        "bestätigungscode",
-        "einmalpasswort",
-    ]
-)
-# The words _OTP_WORDS can start with (see ``cues.matches_at``).
-_OTP_STARTS = (
-    "otp", "one", "verification", "security", "passcode", "authentication",
-    "confirmation", "mobile", "sms", "code de", "código", "codigo",
-    "bestätigungscode", "einmalpasswort",
-)  # fmt: skip
+_OTP_FRAGMENTS = [
+    "otp",
+    r"one[\s-]?time[\s-]?(?:password|passcode|pin|code)",
+    "verification code",
+    "security code",
+    "passcode",
+    "authentication code",
+    "confirmation code",
+    r"mobile[\s-]?tan",
+    r"sms[\s-]?tan",
+    "code de (?:vérification|confirmation)",
+    "código de (?:verificaci[oó]n|seguridad)",
+    "codigo de (?:verificaci[oó]n|seguridad)",
+    "bestätigungscode",
+    "einmalpasswort",
+]
+_OTP_WORDS = one_of(_OTP_FRAGMENTS)
 # "771204 is the One Time Password for…", "Your OTP is 123456",
 # "OTP for txn of INR 500 at X is 123456"
 # The OTP words are found first; a code must then stand before them
 # ("…the code before") or after them ("…the code after").
-_OTP_WORD = re.compile(rf"{_OTP_WORDS}\b")
+_OTP_WORD = RareWords(_OTP_FRAGMENTS)
 _CODE_BEFORE = re.compile(
     r"(?<![\d,.])\d{4,8}(?![\d,.]?\d)\W{0,4}(?:is|as|ist|est|es)\s+"
     r"(?:your|the|ur|ihr|votre|su|tu)\b[^.\n]{0,40}?$"
@@ -60,36 +55,30 @@ _CODE_AFTER = re.compile(
 _OTP_SUBJECT = re.compile(rf"\b{_OTP_WORDS}\b")
 _OTP_WARNING = re.compile(r"(?:never|not|don'?t|do not|nor|no)\s+(?:\w+\s+){0,3}$")
 
-_DECLINE_WORDS = one_of(
-    [
-        "declined",
-        "unsuccessful",
-        "not successful",
-        "rejected",
-        "failed",
-        "denied",
-        "not (?:been )?(?:approved|processed|completed)",
-        "could not be (?:processed|completed|authori[sz]ed)",
-        "abgelehnt",
-        "fehlgeschlagen",
-        "refusée?",
-        "rechazad[ao]",
-        "denegad[ao]",
-        "geweigerd",
-        "mislukt",
-        "rifiutat[ao]",
-        "recusad[ao]",
-    ]
-)
+_DECLINE_FRAGMENTS = [
+    "declined",
+    "unsuccessful",
+    "not successful",
+    "rejected",
+    "failed",
+    "denied",
+    "not (?:been )?(?:approved|processed|completed)",
+    "could not be (?:processed|completed|authori[sz]ed)",
+    "abgelehnt",
+    "fehlgeschlagen",
+    "refusée?",
+    "rechazad[ao]",
+    "denegad[ao]",
+    "geweigerd",
+    "mislukt",
+    "rifiutat[ao]",
+    "recusad[ao]",
+]
+_DECLINE_WORDS = one_of(_DECLINE_FRAGMENTS)
 # A decline word is news when the text around it says so: "was declined",
 # "we declined", "declined your…", a "Payment failed" headline, or
 # "insufficient funds". The rare words are found first, their context after.
-_DECLINE_WORD = re.compile(rf"(?:{_DECLINE_WORDS}|insufficient (?:funds|balance))\b")
-_DECLINE_STARTS = (
-    "declined", "unsuccessful", "not ", "rejected", "failed", "denied", "could not",
-    "abgelehnt", "fehlgeschlagen", "refus", "rechazad", "denegad", "geweigerd",
-    "mislukt", "rifiutat", "recusad", "insufficient",
-)  # fmt: skip
+_DECLINE_WORD = RareWords([*_DECLINE_FRAGMENTS, "insufficient (?:funds|balance)"])
 _DECLINE_BEFORE = re.compile(
     r"(?:\b"
     + one_of(
@@ -183,48 +172,40 @@ _BALANCE = re.compile(
         ]
     )
 )
-_MARKETING = re.compile(
-    one_of(
-        [
-            r"earn\s+(?:up\s+to\s+)?[\d,.]+\s*[x×]?\s*(?:bonus\s+)?(?:reward\s+)?"
-            r"(?:points|miles|cash\s?back|rewards)",
-            "bonus points",
-            "welcome bonus",
-            r"sign[\s-]?up bonus",
-            "pre-?approved",
-            "apply (?:now|today|online)",
-            r"limited[\s-]time",
-            "exclusive (?:offer|deal)",
-            "special offer",
-            "offer (?:ends|valid|expires)",
-            "introductory (?:apr|rate|offer)",
-            "annual fee",
-            r"apr\b",
-            "upgrade (?:now|your card)",
-            "refer (?:a friend|and earn)",
-            "shop now",
-            "book now",
-            "get up to",
-            r"flat \d+% off",
-            r"cash\s?back offer",
-            "win (?:a|an|up to)",
-            "lucky draw",
-            "don'?t miss",
-            "last chance",
-            "unsubscribe",
-            "newsletter",
-            "webinar",
-            "invest now",
-            "open an account today",
-        ]
-    )
+_MARKETING = RareWords(
+    [
+        r"earn\s+(?:up\s+to\s+)?[\d,.]+\s*[x×]?\s*(?:bonus\s+)?(?:reward\s+)?"
+        r"(?:points|miles|cash\s?back|rewards)",
+        "bonus points",
+        "welcome bonus",
+        r"sign[\s-]?up bonus",
+        "pre-?approved",
+        "apply (?:now|today|online)",
+        r"limited[\s-]time",
+        "exclusive (?:offer|deal)",
+        "special offer",
+        "offer (?:ends|valid|expires)",
+        "introductory (?:apr|rate|offer)",
+        "annual fee",
+        r"apr\b",
+        "upgrade (?:now|your card)",
+        "refer (?:a friend|and earn)",
+        "shop now",
+        "book now",
+        "get up to",
+        r"flat \d+% off",
+        r"cash\s?back offer",
+        "win (?:a|an|up to)",
+        "lucky draw",
+        "don'?t miss",
+        "last chance",
+        "unsubscribe",
+        "newsletter",
+        "webinar",
+        "invest now",
+        "open an account today",
+    ]
 )
-_MARKETING_STARTS = (
-    "earn", "bonus", "welcome", "sign", "pre", "apply", "limited", "exclusive",
-    "special", "offer", "introductory", "annual", "apr", "upgrade", "refer", "shop",
-    "book", "get up", "flat", "cash", "win", "lucky", "don", "last chance",
-    "unsubscribe", "newsletter", "webinar", "invest", "open an",
-)  # fmt: skip
 _PERCENT_OFFER = re.compile(r"\d+(?:\.\d+)?% (?:apr|off|cash\s?back)")
 
 
@@ -233,7 +214,7 @@ class _Marketing:
 
     @staticmethod
     def search(low: str) -> re.Match[str] | None:
-        match = next(matches_at(low, _MARKETING, _MARKETING_STARTS), None)
+        match = _MARKETING.search(low)
         if match is None and "%" in low:
             match = _PERCENT_OFFER.search(low)
         return match
@@ -383,7 +364,7 @@ def _otp(subject: str, low_subject: str, text: str, low: str) -> Screening | Non
         return Screening(
             OTP, "one-time password in the subject", _evidence(subject, match)
         )
-    for word in matches_at(low, _OTP_WORD, _OTP_STARTS):
+    for word in _OTP_WORD.finditer(low):
         before = _CODE_BEFORE.search(low, max(0, word.start() - 70), word.start())
         if before is not None:
             return Screening(
@@ -416,7 +397,7 @@ def _declined(subject: str, low_subject: str, text: str, low: str) -> Screening 
         matches = (
             pattern.finditer(where)
             if pattern is not None
-            else matches_at(where, _DECLINE_WORD, _DECLINE_STARTS)
+            else _DECLINE_WORD.finditer(where)
         )
         for match in matches:
             if pattern is None and not _says_declined(where, match):
