@@ -76,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     scheduler = PollScheduler(db_url, runs, parent=window)
     scheduler.attach_window(window)
     quit_on_close = app.quitOnLastWindowClosed()
-    tray = install_tray(app, window, runs, scheduler)
+    tray = install_tray(
+        app, window, runs, scheduler, autostart_db=db_url if args.db else None
+    )
     if not args.minimized:
         window.show()
     elif tray is None:

@@ -431,8 +431,8 @@ class PollScheduler(QObject):
                 self._timers.pop(account_id).deleteLater()
         if not self._active or self._first_check.isActive():
             # Not polling yet: the first check starts the timers.
-            for timer in self._timers.values():
-                timer.stop()
+            for idle in self._timers.values():
+                idle.stop()
             return
         now = self._clock()
         for account_id in planned:
