@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtNetwork import QNetworkInformation
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from emailautomation.jobs.events import RunSummary
@@ -229,8 +230,13 @@ class PollScheduler(QObject):
     @Slot()
     def reload(self) -> None:
         """Read the accounts again (a few rows) and reschedule from their settings."""
-        with self._database.session() as session:
-            accounts = load_polled_accounts(session)
+        try:
+            with self._database.session() as session:
+                accounts = load_polled_accounts(session)
+        except SQLAlchemyError as exc:
+            # Keep polling on the plan already made; the next save retries.
+            log.warning("could not read the accounts' polling settings: %s", exc)
+            return
         self._accounts = {a.id: a for a in accounts}
         for account in accounts:
             if account.polled:
