@@ -387,10 +387,13 @@ _STOP = re.compile(
             "erhalten", "überwiesen", "wurde", "ist", "le", "avec", "sur", "par",
             "pour", "a été", "el", "con", "por", "en", "ha", "op", "met", "van",
             "naar", "werd", "il", "sul", "alle", "com", "em", "no", "foi", "para",
-            "às",
+            "às", "approved", "authorised", "authorized", "successful", "pending",
+            "posted", "note", "memo",
         ]
     )
     + r"\b|\s*[,;!|()\n]|:\s|(?<!\b[a-z])\.(?:\s|$)|\s+-\s|\s*$"
+    # an amount after the name: "You paid Jane Doe $25.00"
+    r"|\s+(?:[$€£₹¥]|(?:rs\.?|inr|usd|eur|gbp|aud|cad|sgd|aed|chf)\s?[0-9])"
 )  # fmt: skip
 _NOT_FIRST = frozenset(" \t\n|([")
 
@@ -419,30 +422,34 @@ _LABEL_LINE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class _Cue:
-    """A cue word that introduces a merchant: for which direction, its rule name,
-    and whether the name after it must start with a capital (other languages'
-    short words like "de", "an", "à" only count before a name)."""
+    """A cue word that introduces a merchant: its rule name, its rank among
+    the cues for a debit and for a credit (absent: not used for that side;
+    lower: preferred), and whether the name after it must start with a
+    capital (other languages' short words like "de", "an", "à", and "paid",
+    "for", only count before a name)."""
 
-    kind: str
     rule: str
+    debit: int | None
+    credit: int | None
     capital: bool = False
 
 
-# One pass finds every cue word; the group that matched says which cue it is,
-# and the list order is the preference when several name a merchant.
 _CUES: dict[str, _Cue] = {
-    "info": _Cue("any", "“Info:”"),
-    "at": _Cue("debit", "“at …”"),
-    "at_other": _Cue("debit", "“at …” (other languages)", capital=True),
-    "to": _Cue("debit", "“to …”"),
-    "to_other": _Cue("debit", "“to …” (other languages)", capital=True),
-    "with": _Cue("debit", "“with …”"),
-    "from": _Cue("credit", "“from …”"),
-    "from_other": _Cue("credit", "“from …” (other languages)", capital=True),
-    "by": _Cue("credit", "“by …”"),
-    "sent_you": _Cue("credit", "“… sent you”", capital=True),
+    "info": _Cue("“Info:”", 0, 0),
+    "at": _Cue("“at …”", 1, None),
+    "at_other": _Cue("“at …” (other languages)", 2, None, capital=True),
+    "to": _Cue("“to …”", 3, None),
+    "to_other": _Cue("“to …” (other languages)", 4, None, capital=True),
+    "with": _Cue("“with …”", 5, None),
+    "paid": _Cue("“paid …”", 6, None, capital=True),
+    "for": _Cue("“for …”", 7, None, capital=True),
+    # A debit "from" names who charged ("a charge of $1.00 from APPLE.COM",
+    # "withdrawal from ATM MAIN ST"); a credit "from" names who paid.
+    "from": _Cue("“from …”", 8, 1),
+    "from_other": _Cue("“from …” (other languages)", None, 2, capital=True),
+    "by": _Cue("“by …”", None, 3),
+    "sent_you": _Cue("“… sent you”", None, 4, capital=True),
 }
-_CUE_RANK = {name: rank for rank, name in enumerate(_CUES)}
 _CUE_OF_WORD = {
     "info": "info",
     "merchant": "info",
@@ -451,6 +458,8 @@ _CUE_OF_WORD = {
     "with": "with",
     "from": "from",
     "by": "by",
+    "paid": "paid",
+    "for": "for",
     **dict.fromkeys(
         ["bei", "chez", "bij", "presso", "auprès de", "en", "em"], "at_other"
     ),
@@ -470,6 +479,7 @@ _CUE_WORDS = re.compile(
             "bij", "presso", "auprès de", "en", "em", "towards", "to", "trf to",
             "transferred to", "transfer to", "paid to", "sent to", "payment to",
             "an", "aan", "a favor de", "par", "à", "von", "de", "van", "da",
+            "paid", "for",
         ]
     )
     + r")(?P<sep>\s*[:\-]\s*|\s+)"
@@ -524,14 +534,15 @@ _NOT_A_NAME = re.compile(
     r"unsubscribe|view|know|report|block|call|visit|contact|log|login|check|avoid|"
     r"protect|help|learn|update|manage|stop|opt|read|see|click|reply|change|"
     r"its|his|her|them|him|anyone|anybody|someone|mobile|phone|date|time|ihrem?|"
-    r"ihr|votre|su|tu|uw|je|sua|inr|usd|eur|gbp|xx+)\b|the\s+(?:card|account|bank)\b|"
+    r"ihr|votre|su|tu|uw|je|sua|inr|usd|eur|gbp|rs|re|aud|cad|sgd|aed|chf|hkd|jpy|"
+    r"xx+)\b|the\s+(?:card|account|bank)\b|"
     r"a/?c\b|(?:credit|debit|prepaid|forex)\s+card|an?\s+(?:account|card|atm)\b|"
     r"il tuo\b|rs\.?\s*[0-9]|[0-9.,:/\- ]+$|\*)",
     _I,
 )
 _STARTS_WITH_TIME = re.compile(r"^[0-9]{1,2}[:.h][0-9]{2}")
 _LEADING_NOISE = re.compile(
-    r"^(?:(?:vpa|upi|pos|neft|imps|rtgs|ach|nach|ecom|e-com|merchant)\b[\s:/\-]*"
+    r"^(?:(?:vpa|upi|pos|neft|imps|rtgs|ach|nach|ecom|e-com|merchant)(?:[\s:/\-]+|$)"
     r"(?:to\s+)?)+",
     _I,
 )
@@ -649,7 +660,8 @@ def find_merchant(
             low_where, start, end
         ):
             cue = _CUES[name]
-            if cue.kind not in wanted:
+            rank = cue.credit if direction == CREDIT else cue.debit
+            if rank is None:
                 continue
             if where is text and cue_start > anchor + _CUE_REACH:
                 continue
@@ -660,7 +672,6 @@ def find_merchant(
                     german = _GERMAN.search(text) is not None
                 if not german:
                     continue
-            rank = _CUE_RANK[name]
             if where is subject or cue_start >= anchor:
                 key = (0, rank, abs(cue_start - anchor))
             else:
