@@ -1,4 +1,4 @@
-"""The Ledger accounts and Category rules tabs: editing the tables reaches the database."""
+"""The Ledger accounts and Category rules tabs: table edits reach the database."""
 
 from __future__ import annotations
 
@@ -220,6 +220,9 @@ def test_rules_are_added_edited_reordered_and_deleted(qtbot, open_window, sqlite
         "SWIGGY",
         "uber|ola",
     ]
+    # The dragged rule is the one selected and in the form now.
+    assert page.pattern_edit.text() == "Amazon"
+    assert page.form_title.text() == "Editing rule 1"
     # And the first to below the last.
     with qtbot.waitSignal(page.saved, timeout=10000):
         model.dropMimeData(
@@ -283,9 +286,9 @@ def test_a_bad_rule_says_why_beside_each_field(qtbot, open_window, sqlite_url):
     type_into(qtbot, page.pattern_edit, "swiggy")
     type_into(qtbot, page.category_edit, "Expenses:Food")
     page.digits_edit.clear()
-    click(qtbot, page.save_button)
-    # An empty pattern (once typed) is a problem too.
-    qtbot.waitUntil(lambda: stored_rules(sqlite_url) != [], timeout=10000)
+    save_and_wait(qtbot, page, page.save_button)
+    assert stored_rules(sqlite_url) == [(1, "regex", "swiggy", "Expenses:Food")]
+    # An empty pattern is a problem too.
     click(qtbot, page.new_button)
     type_into(qtbot, page.category_edit, "Expenses:Food")
     click(qtbot, page.save_button)

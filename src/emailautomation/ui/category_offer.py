@@ -60,11 +60,18 @@ def transactions_text(count: int) -> str:
     return f"{count} transaction{'' if count == 1 else 's'}"
 
 
+def index_of_category(model: QAbstractItemModel) -> int:
+    for column in range(model.columnCount()):
+        if model.headerData(column, Qt.Orientation.Horizontal) == "Category":
+            return column
+    raise LookupError("the model has no Category column")
+
+
 class CategoryDelegate(QStyledItemDelegate):
     """A line edit completing the category names already in use.
 
-    The names come from the rows the model holds (read when the editor
-    opens) and from ``set_known`` (the rules and defaults).
+    The names come from the rows shown (read when the editor opens) and from
+    ``set_known`` (the rules and defaults).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -76,8 +83,11 @@ class CategoryDelegate(QStyledItemDelegate):
 
     def names_for(self, model: QAbstractItemModel) -> list[str]:
         names = set(self._known)
-        rows = getattr(model, "_all", ())
-        names |= {row.category for row in rows if row.category}
+        column = index_of_category(model)
+        for row in range(model.rowCount()):
+            value = model.index(row, column).data(Qt.ItemDataRole.EditRole)
+            if value:
+                names.add(value)
         return sorted(names, key=str.casefold)
 
     def createEditor(

@@ -42,11 +42,11 @@ from emailautomation.ui.ledger import (
 )
 from emailautomation.ui.ledger_pages import (
     AccountMappingsPage,
-    CategoryRulesPage,
     LedgerSetupState,
     in_scroll_area,
 )
 from emailautomation.ui.messages import MessagesPage
+from emailautomation.ui.rules_page import CategoryRulesPage
 from emailautomation.ui.runs import BackgroundTasks, ProcessingRuns
 from emailautomation.ui.spending_chart import SpendingChartPage
 from emailautomation.ui.status import StatusPanel, state_text
