@@ -1,4 +1,4 @@
-"""For the ledger window tests: tabs shown and loaded, what the database holds, hledger."""
+"""For the ledger window tests: tabs loaded, what the database holds, hledger."""
 
 from __future__ import annotations
 
