@@ -360,6 +360,7 @@ def _insert_batch(session: Session, account_id: int, rows: _BatchRows) -> None:
     _flag_batch_duplicates(
         session, account_id, [(v["message_id"], v["date"], v["amount"]) for v in values]
     )
+    _mark_templates_used(session, [v["template_id"] for v in values])
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,6 +437,7 @@ def _apply(
         if name not in edited:
             setattr(row, name, value)
     _flag_duplicates(session, row)
+    _mark_templates_used(session, [verdict.fields.template_id])
     return verdict.summary
 
 
@@ -515,6 +517,15 @@ def _load_readers(session: Session) -> list[Reader]:
     from emailautomation.jobs.readers import load_readers
 
     return load_readers(session)
+
+
+def _mark_templates_used(session: Session, template_ids: list[int | None]) -> None:
+    """Learned templates that read something get ``last_used_at`` (one UPDATE,
+    only when a template was used; see ``jobs.readers``)."""
+    if any(template_id is not None for template_id in template_ids):
+        from emailautomation.jobs.readers import mark_templates_used
+
+        mark_templates_used(session, template_ids)
 
 
 def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
