@@ -18,6 +18,7 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "screenshots"
@@ -90,6 +91,7 @@ def main() -> int:
     os.environ["EMAILAUTOMATION_TEST_KEYRING"] = str(work / "keyring.json")
     db_url = f"sqlite:///{work / 'ledger.sqlite3'}"
     personal, _work_account = build_ledger(db_url)
+    build_books(db_url, personal)
 
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QColor, QPalette
@@ -130,6 +132,8 @@ def main() -> int:
             select_account(window, personal)
         settle(app, window)
         save(window, output / name)
+
+    ledger_shots(app, window, output)
 
     app.setPalette(dark_palette(QPalette, QColor))
     window.tabs.setCurrentIndex(0)
@@ -221,6 +225,143 @@ def build_ledger(db_url: str) -> tuple[int, int]:
             session.add(unread_message(personal.id, run.id, raw))
         session.commit()
         return personal.id, work.id
+
+
+# Earlier months for the spending chart: (merchant, amount in INR, day of month).
+HISTORY = [
+    ("BIGBASKET", "2,310.00", 4),
+    ("Swiggy", "640.00", 9),
+    ("Amazon Pay", "1,899.00", 12),
+    ("Airtel Postpaid", "2,100.00", 28),
+    ("Uber India", "356.00", 17),
+    ("IRCTC", "1,245.00", 21),
+]
+MAPPINGS = [
+    ("4321", "Liabilities:CreditCard:HDFC"),
+    ("0042", "Assets:Bank:ICICI:Savings"),
+    ("7788", "Liabilities:CreditCard:Axis"),
+    ("9911", "Assets:Bank:Chase:Checking"),
+    ("5566", "Assets:Bank:Monzo"),
+    ("1234", "Assets:Bank:N26"),
+    ("3030", "Assets:Bank:DBS"),
+]
+RULES = [
+    # match, pattern, category, payee, direction
+    ("contains", "BIGBASKET", "Expenses:Food:Groceries", "BigBasket", None),
+    ("contains", "Whole Foods", "Expenses:Food:Groceries", None, None),
+    ("contains", "Swiggy", "Expenses:Food:Delivery", None, None),
+    ("contains", "Pret", "Expenses:Food:Eating-Out", "Pret A Manger", None),
+    ("starts-with", "Amazon", "Expenses:Shopping", "Amazon", None),
+    ("contains", "Refund Myntra", "Expenses:Shopping", "Myntra", "credit"),
+    ("regex", r"airtel|jio", "Expenses:Utilities:Phone", None, None),
+    ("regex", r"deutsche bahn|irctc|grab", "Expenses:Travel", None, None),
+    ("contains", "Salary", "Income:Salary", "ACME Corp", "credit"),
+]
+
+
+def build_books(db_url: str, personal: int) -> None:
+    """Account mappings, category rules and six more months of spending."""
+    from emailautomation.ledger import (
+        RuleDraft,
+        add_rule,
+        apply_rules,
+        save_mail_account_default,
+        save_mapping,
+    )
+    from emailautomation.store import Database
+    from emailautomation.store.models import ProcessedMessage, Transaction
+
+    with Database(db_url) as database, database.session() as session:
+        for month in range(6, 11):
+            for merchant, amount, day in HISTORY:
+                message = ProcessedMessage(
+                    account_id=personal,
+                    key=f"screenshot-{uuid.uuid4().hex}",
+                    outcome="transaction",
+                    sender="alerts@bank.example",
+                    subject=f"Transaction alert: {merchant}",
+                    raw=b"",
+                )
+                # Amounts that vary from month to month, the same on every run.
+                value = Decimal(amount.replace(",", "")) * (10 + month * 7 % 5) / 10
+                session.add(
+                    Transaction(
+                        mail_account_id=personal,
+                        message=message,
+                        amount=value.quantize(Decimal("0.01")),
+                        currency="INR",
+                        direction="debit",
+                        account="4321" if day % 2 else "7788",
+                        merchant=merchant,
+                        bank="HDFC Bank" if day % 2 else "Axis Bank",
+                        date=dt.date(2025, month, day),
+                        time=dt.time(12, day),
+                    )
+                )
+        session.commit()
+        for digits, account in MAPPINGS:
+            save_mapping(session, digits, account)
+        save_mail_account_default(session, personal, "Assets:Bank:HDFC")
+        for match, pattern, category, payee, direction in RULES:
+            add_rule(
+                session,
+                RuleDraft(match, pattern, category, payee, direction=direction),
+            )
+        apply_rules(session)
+
+
+def ledger_shots(app: object, window: object, output: Path) -> None:
+    """The ledger accounts, the rules, the chart, the rule offer, File → Export."""
+    from PySide6.QtCore import QDate
+
+    from emailautomation.ui.main_window import TAB_MAPPINGS, TAB_RULES, TAB_SPENDING
+    from emailautomation.ui.transactions import CATEGORY
+
+    w: Any = window
+    setup = w.ledger_setup
+    for tab, name, page in (
+        (TAB_MAPPINGS, "ledger-accounts.png", w.mappings_page),
+        (TAB_RULES, "category-rules.png", w.rules_page),
+    ):
+        w.tabs.setCurrentIndex(tab)
+        wait(app, lambda: setup.loaded_once and not setup.loading, 10)
+        page.table.selectRow(1)
+        settle(app, window)
+        save(window, output / name)
+
+    w.tabs.setCurrentIndex(TAB_SPENDING)
+    wait(app, lambda: not w.spending.loading and w.spending.bars.months, 10)
+    settle(app, window)
+    save(window, output / "spending.png")
+
+    # A category chosen by hand: the offer to make it a rule for the merchant.
+    w.tabs.setCurrentIndex(0)
+    page = w.transactions
+    page.clear_filters()
+    row = next(
+        r
+        for r in range(page.model.rowCount())
+        if page.model.row_at(r).merchant == "Uber India"
+    )
+    page.table.selectRow(row)
+    page.table.scrollTo(page.model.index(row, CATEGORY))
+    page.model.setData(page.model.index(row, CATEGORY), "Expenses:Travel:Taxi")
+    wait(app, lambda: page.rule_offer.current_offer is not None, 10)
+    settle(app, window)
+    save(window, output / "category-rule-offer.png")
+    page.rule_offer.dismiss()
+
+    w.open_export()
+    dialog = w.export_dialog
+    wait(app, lambda: dialog.accounts_list.count() > 0, 10)
+    dialog.destination_edit.setText("~/books.journal")
+    dialog.since_edit.setDate(QDate(2025, 6, 1))
+    dialog.start_export()
+    wait(app, lambda: not dialog.running, 20)
+    settle(app, window)
+    save(dialog, output / "export.png")
+    dialog.close()
+    settle(app, window)
 
 
 def unread_samples() -> list[bytes]:
