@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from emailautomation.extract.amounts import NUMBER_PATTERN, Money, parse_amount
@@ -303,10 +303,12 @@ def find_direction(text: str, subject: str, amount: Money | None) -> Finding[str
         scores[direction] += weight
         if weight > best.get(direction, (0.0, ""))[0]:
             best[direction] = (weight, text[match.start() : match.end()])
-    for match in _DIRECTION_CUES.finditer(low_subject):
-        direction = _side(low_subject, match)
-        scores[direction] += 1.5
-        best.setdefault(direction, (1.5, subject[match.start() : match.end()]))
+    # The subject counts 1.5 a word: it is only read when it could tip the scale.
+    if abs(scores[CREDIT] - scores[DEBIT]) <= 3.0:
+        for match in _DIRECTION_CUES.finditer(low_subject):
+            direction = _side(low_subject, match)
+            scores[direction] += 1.5
+            best.setdefault(direction, (1.5, subject[match.start() : match.end()]))
     if scores[CREDIT] > scores[DEBIT]:
         return Finding(CREDIT, "credit words near the amount", best[CREDIT][1])
     if scores[DEBIT] > 0:
@@ -508,11 +510,18 @@ def _value_after(low: str, start: int) -> int | None:
     return end
 
 
-def _cue_values(low: str, start: int, end: int) -> list[tuple[str, int, int, int]]:
-    """(cue name, cue start, value start, value end) for each cue in the range."""
+def _cue_values(
+    low: str, start: int, end: int, direction: str
+) -> list[tuple[str, int, int, int]]:
+    """(cue name, cue start, value start, value end) for each cue in the range
+    that can name a merchant for this direction."""
     found = []
+    credit = direction == CREDIT
     for match in _CUE_WORDS.finditer(low, start, end):
         name = _CUE_OF_WORD[match.group("w")]
+        cue = _CUES[name]
+        if (cue.credit if credit else cue.debit) is None:
+            continue
         if (name == "info") != (match.group("sep").strip() != ""):
             continue  # "Info: X" needs its colon, "at X" must not have one
         if name == "with" and _NOT_AFTER_WITH.match(low, match.end()):
@@ -520,7 +529,7 @@ def _cue_values(low: str, start: int, end: int) -> list[tuple[str, int, int, int
         value_end = _value_after(low, match.end())
         if value_end is not None:
             found.append((name, match.start(), match.end(), value_end))
-    if any(hint in low for hint in _SENT_YOU_HINTS):
+    if credit and any(hint in low for hint in _SENT_YOU_HINTS):
         for match in _SENT_YOU.finditer(low, start, end):
             found.append(("sent_you", match.start(), match.start("v"), match.end("v")))
     return found
@@ -657,7 +666,7 @@ def find_merchant(
         # that cleans to a name is the merchant.
         ranked = []
         for name, cue_start, value_start, value_end in _cue_values(
-            low_where, start, end
+            low_where, start, end, direction
         ):
             cue = _CUES[name]
             rank = cue.credit if direction == CREDIT else cue.debit
@@ -804,12 +813,12 @@ def _dates_in(
     """Transaction-date candidates in ``text[start:end]`` (widened to whole
     words), with positions in ``text``."""
     start, end = _widen(text, start, end)
+    chunk = text if start == 0 and end >= len(text) else text[start:end]
     found = []
-    for mention in find_dates(text[start:end], reference, order):
+    for mention in find_dates(chunk, reference, order):
         if start:
-            mention = replace(
-                mention, start=mention.start + start, end=mention.end + start
-            )
+            mention.start += start
+            mention.end += start
         if _NOT_TRANSACTION_DATE.search(low, max(0, mention.start - 40), mention.start):
             continue
         found.append(mention)
@@ -838,8 +847,10 @@ def choose_time(
     """The time printed next to the transaction date, or under a Time label."""
     if date is not None:
         start, end = _widen(text, date.start - 30, date.end + 30)
-        for found in find_times(text[start:end]):
-            mention = replace(found, start=found.start + start, end=found.end + start)
+        chunk = text if start == 0 and end >= len(text) else text[start:end]
+        for mention in find_times(chunk):
+            mention.start += start
+            mention.end += start
             if (
                 0 <= mention.start - date.end <= 25
                 or 0 <= date.start - mention.end <= 25
@@ -856,7 +867,8 @@ def choose_time(
     start, end = (0, len(text))
     if amount is not None:
         start, end = _widen(text, amount.start - _DATE_BEFORE, amount.end + _DATE_AFTER)
-    for found in find_times(text[start:end]):
+    chunk = text if start == 0 and end >= len(text) else text[start:end]
+    for found in find_times(chunk):
         position = found.start + start
         if _TIME_LABEL.search(low, max(0, position - 20), position):
             return Finding(found.time, "“Time” label", found.printed, position)
