@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import imaplib
 import logging
+import re
 import socket
 import ssl
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,7 @@ from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.response_parser import parse_fetch_response
 
 from emailautomation.errors import (
     AuthenticationFailed,
@@ -214,16 +216,76 @@ class Mailbox:
         for start in range(0, len(uids), batch_size):
             chunk = list(uids[start : start + batch_size])
             try:
-                response = self._client.fetch(chunk, ["BODY.PEEK[]"])
+                bodies = self._fetch_bodies(chunk)
             except (OSError, EOFError, imaplib.IMAP4.abort) as exc:
                 raise _connection_error(self.settings, exc) from None
-            batch = []
-            for uid in chunk:
-                data = response.get(uid)
-                if data is None:
-                    continue  # expunged between SEARCH and FETCH
-                batch.append((uid, data.get(b"BODY[]", b"")))
-            yield batch
+            # A UID missing from the answer was expunged between SEARCH and FETCH.
+            yield [(uid, bodies[uid]) for uid in chunk if uid in bodies]
+
+    def _fetch_bodies(self, chunk: list[int]) -> dict[int, Any]:
+        """UID → ``BODY[]`` for ``chunk``, as ``IMAPClient.fetch`` would give them.
+
+        imapclient's general response parser costs more than the download
+        itself on a batch of small messages, so the answer is read here when
+        it has the plain shape servers send (one literal per message, the UID
+        beside it) and handed to imapclient's parser otherwise.
+        """
+        imap = getattr(self._client, "_imap", None)  # imapclient's imaplib handle
+        if not isinstance(imap, imaplib.IMAP4):
+            response = self._client.fetch(chunk, ["BODY.PEEK[]"])
+            return {uid: data.get(b"BODY[]", b"") for uid, data in response.items()}
+        typ, data = imap.uid("FETCH", ",".join(map(str, chunk)), "(BODY.PEEK[])")
+        if typ != "OK":
+            raise IMAPClientError(f"fetch failed: {_decode_reply(data)}")
+        bodies = _literal_bodies(data)
+        if bodies is None:
+            response = parse_fetch_response(
+                data, self._client.normalise_times, uid_is_key=True
+            )
+            bodies = {uid: item.get(b"BODY[]", b"") for uid, item in response.items()}
+        return bodies
+
+
+# One message of a UID FETCH (BODY.PEEK[]) answer as imaplib hands it over:
+# "SEQ (… BODY[] {SIZE}" with the literal, then the rest of the line.
+_BODY_LITERAL = re.compile(rb"\d+ \((.*)BODY\[\] \{\d+\}", re.DOTALL)
+_UID_ITEM = re.compile(rb"(?:^|[ (])UID (\d+)(?=[ )]|$)")
+
+
+def _literal_bodies(data: Sequence[Any]) -> dict[int, bytes] | None:
+    """UID → body from imaplib's FETCH items, or None if any item has a shape
+    other than the plain one (then imapclient's parser reads them)."""
+    bodies: dict[int, bytes] = {}
+    pending: tuple[int | None, bytes] | None = None
+    for item in data:
+        if isinstance(item, tuple):
+            if pending is not None or len(item) != 2:
+                return None
+            prefix, body = item
+            head = _BODY_LITERAL.fullmatch(prefix)
+            if head is None or not isinstance(body, bytes):
+                return None
+            uid = _UID_ITEM.search(head.group(1))
+            pending = (int(uid.group(1)) if uid else None, body)
+        elif pending is not None:
+            # The rest of the line after the literal: ")" or " UID 7)".
+            uid_seen, body = pending
+            if uid_seen is None:
+                uid = _UID_ITEM.search(item)
+                if uid is None:
+                    return None
+                uid_seen = int(uid.group(1))
+            bodies[uid_seen] = body
+            pending = None
+        elif b"BODY[" in item:
+            return None  # a body without a literal (NIL, a quoted string…)
+        # Anything else is an unsolicited update (new flags of some message).
+    return None if pending is not None else bodies
+
+
+def _decode_reply(data: Sequence[Any]) -> str:
+    first = data[0] if data else b""
+    return first.decode(errors="replace") if isinstance(first, bytes) else str(first)
 
 
 def _any_sender(senders: list[str]) -> list[Any]:
