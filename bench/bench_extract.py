@@ -1,19 +1,4 @@
-"""Extraction speed, and HTML-to-text with three parsers side by side.
-
-``python bench/bench_extract.py [--count N] [--seconds S]`` generates N
-distinct synthetic alerts (``bench/alerts.py``) plus every sample the project
-ships, decodes them once (not timed), then measures on one core:
-
-* extraction alone (``extract``) of the alerts that have a text part, the
-  figure the target of 5,000 alerts a second is about;
-* extraction of HTML-only alerts, HTML-to-text included;
-* the HTML-to-text step with selectolax (lexbor, what ``extract.text`` uses),
-  lxml and the standard library's ``html.parser``. All three produce the same
-  text with the same rules; the table says whether they agree on every body.
-
-Times are CPU seconds of this single-threaded process (one core). Prints a
-table and writes ``bench/results/extract.json``.
-"""
+"""Extraction speed, and HTML-to-text with three parsers side by side."""
 
 from __future__ import annotations
 
@@ -52,6 +37,20 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from alerts import generate  # noqa: E402
+
+# ``python bench/bench_extract.py [--count N] [--seconds S]`` generates N
+# distinct synthetic alerts (``bench/alerts.py``) plus every sample the project
+# ships, decodes them once (not timed), then measures on one core:
+#
+# * extraction alone (``extract``) of the alerts that have a text part, the
+#   figure the target of 5,000 alerts a second is about;
+# * extraction of HTML-only alerts, HTML-to-text included;
+# * the HTML-to-text step with selectolax (lexbor, what ``extract.text`` uses),
+#   lxml and the standard library's ``html.parser``. All three produce the same
+#   text with the same rules; the table says whether they agree on every body.
+#
+# Times are CPU seconds of this single-threaded process (one core). Prints a
+# table and writes ``bench/results/extract.json``.
 
 ROOT = HERE.parent
 RESULTS = HERE / "results"

@@ -1,11 +1,4 @@
-"""Bank formats: one TOML file per bank under ``formats/``, loaded once.
-
-A format says who the bank is (sender domains, name, country, currency, date
-order), may add regular expressions for phrasings the generic reader does
-not know, may name messages it always ignores, and carries sample alerts
-with the fields they must give; the test suite reads every sample. Adding a
-bank means adding one file.
-"""
+"""Bank formats: one TOML file per bank under ``formats/``, loaded once."""
 
 from __future__ import annotations
 
@@ -37,6 +30,12 @@ from emailautomation.extract.generic import (
 )
 from emailautomation.extract.model import CREDIT, DEBIT, Extraction
 from emailautomation.extract.screening import Screening
+
+# A format says who the bank is (sender domains, name, country, currency, date
+# order), may add regular expressions for phrasings the generic reader does
+# not know, may name messages it always ignores, and carries sample alerts
+# with the fields they must give; the test suite reads every sample. Adding a
+# bank means adding one file.
 
 log = logging.getLogger(__name__)
 

@@ -1,18 +1,17 @@
-"""Cue-word patterns that stay fast: matched case-sensitively on a lower-cased text.
-
-Python's ``re`` tries every alternative of a case-insensitive alternation
-at every position of the text; on lower-cased text with lower-case
-literals it can reject most alternatives by their first character. The
-patterns in this package are therefore written in lower case, compiled
-without ``re.IGNORECASE`` and matched against ``fold(text)``, whose
-positions are those of ``text``, so spans can be cut from the original.
-"""
+"""Cue-word patterns that stay fast: matched case-sensitively on a lower-cased text."""
 
 from __future__ import annotations
 
 import functools
 import re
 from collections.abc import Iterable, Iterator
+
+# Python's ``re`` tries every alternative of a case-insensitive alternation
+# at every position of the text; on lower-cased text with lower-case
+# literals it can reject most alternatives by their first character. The
+# patterns in this package are therefore written in lower case, compiled
+# without ``re.IGNORECASE`` and matched against ``fold(text)``, whose
+# positions are those of ``text``, so spans can be cut from the original.
 
 _SPECIAL_START = frozenset("\\([.^$*+?{|")
 

@@ -1,9 +1,4 @@
-"""Dates and times in the orders and spellings banks use, resolved to ISO values.
-
-Ambiguity (``04/11/2025``: April or November?) and missing years are settled
-by a reference date, normally the day the e-mail was sent: an alert reports
-something that happened shortly before it was written.
-"""
+"""Dates and times in the orders and spellings banks use, resolved to ISO values."""
 
 from __future__ import annotations
 
@@ -13,6 +8,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from emailautomation.extract.cues import fold, one_of
+
+# Ambiguity (``04/11/2025``: April or November?) and missing years are settled
+# by a reference date, normally the day the e-mail was sent: an alert reports
+# something that happened shortly before it was written.
 
 DMY = "DMY"
 MDY = "MDY"
@@ -130,6 +129,8 @@ _MONTH_DAY = re.compile(
 # Every month word starts with one of these: without any, no spelled date.
 _MONTH_HINT = re.compile(one_of(sorted({word[:3] for word in MONTHS})))
 # "14-11-2025", "11/02/2025", "2025/11/02", "27.10.2025", "13-11-25"
+# TODO: all-number dates without a year ("on 11/14") are not read: "24/7"
+# and fractions look the same; the e-mail's Date is used for those alerts.
 _NUMERIC = re.compile(
     r"(?P<a>[0-9](?<![0-9.,/:\-][0-9])[0-9]{0,3})(?P<s>[\-/.])(?P<b>[0-9]{1,2})(?P=s)"
     r"(?P<c>[0-9]{2,4})(?![0-9]|[.,/\-][0-9])"

@@ -86,6 +86,8 @@ def _extract(
         return Extraction.ignored("error", f"{type(exc).__name__}: {exc}")
 
 
+# TODO: a digest mail that lists several transactions gives only the one
+# nearest its first amount; splitting digests needs samples of real ones.
 def _read(alert: Alert, readers: Sequence[Reader], trace: _Trace | None) -> Extraction:
     text = normalise(alert)
     if trace is not None:
@@ -168,7 +170,7 @@ def explain(alert: Alert, readers: Sequence[Reader] = ()) -> str:
     trace = _Trace()
     extraction = _extract(alert, readers, trace)
     lines = [
-        f"From:    {alert.sender_name} <{alert.sender}>".replace(" <", " <", 1),
+        f"From:    {alert.sender_name} <{alert.sender}>",
         f"Subject: {alert.subject}",
         f"Date:    {alert.sent_at.isoformat() if alert.sent_at else '(none)'}",
         "",

@@ -1,10 +1,4 @@
-"""Finding each transaction field in a normalised alert by the cues banks use.
-
-Each finder returns a ``Finding``: the value plus the rule and the text that
-produced it, so ``explain`` can show someone adding a bank why a field reads
-the way it does. Cue patterns are lower case and match ``cues.fold`` of the
-text (see ``extract.cues``); values are cut from the original text.
-"""
+"""Finding each transaction field in a normalised alert by the cues banks use."""
 
 from __future__ import annotations
 
@@ -24,6 +18,11 @@ from emailautomation.extract.dates import (
     month_number,
 )
 from emailautomation.extract.model import CREDIT, DEBIT
+
+# Each finder returns a ``Finding``: the value plus the rule and the text that
+# produced it, so ``explain`` can show someone adding a bank why a field reads
+# the way it does. Cue patterns are lower case and match ``cues.fold`` of the
+# text (see ``extract.cues``); values are cut from the original text.
 
 T = TypeVar("T")
 
@@ -374,6 +373,10 @@ def find_account(text: str) -> Finding[str] | None:
 
 
 # --- merchant or payee ----------------------------------------------------
+
+# TODO: cue words exist for English, German, French, Spanish, Italian, Dutch
+# and Portuguese; alerts in other scripts (Arabic, Hindi, Japanese…) are read
+# by their amounts, masks and dates only, and get no merchant.
 
 # Where a merchant name stops: the next clause (English and the other
 # languages the cues know), punctuation that ends it, or the end of the line.

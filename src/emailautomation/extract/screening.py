@@ -1,11 +1,4 @@
-"""Telling the mail that is not a transaction: OTPs, statements, declines, offers…
-
-Every rule looks for what the message *says happened*, not for single words:
-bank footers everywhere warn "never share your OTP, PIN or CVV" and quote
-interest rates, and a real alert must not be ignored because of them.
-
-The patterns are lower case and match ``cues.fold`` of the text.
-"""
+"""Telling the mail that is not a transaction: OTPs, statements, declines, offers…"""
 
 from __future__ import annotations
 
@@ -15,6 +8,12 @@ from dataclasses import dataclass
 
 from emailautomation.extract.amounts import Money
 from emailautomation.extract.cues import RareWords, fold, one_of, words
+
+# Every rule looks for what the message *says happened*, not for single words:
+# bank footers everywhere warn "never share your OTP, PIN or CVV" and quote
+# interest rates, and a real alert must not be ignored because of them.
+#
+# The patterns are lower case and match ``cues.fold`` of the text.
 
 OTP = "otp"
 DECLINED = "declined"
