@@ -190,6 +190,61 @@ CASES = [
          "merchant": "LIM AH HUAT"},
     ),
     (
+        "alerts@rbank.co.in",
+        "IMPS",
+        "IMPS of Rs 10,000.00 to SHARMA R, A/c XX5678 from your A/c XX1234 on "
+        "14/11/2025. IMPS Ref 531812345678",
+        {"amount": "10000.00", "currency": "INR", "direction": "debit",
+         "account": "1234", "merchant": "SHARMA R", "reference": "531812345678"},
+    ),
+    (
+        "alerts@rbank.co.in",
+        "Reversal",
+        "Transaction reversed: Rs 500 credited back to your account XX1234 on "
+        "14-11-2025.",
+        {"amount": "500.00", "currency": "INR", "direction": "credit",
+         "account": "1234"},
+    ),
+    (
+        "alerts@cardco.com",
+        "Card",
+        "Thursday, 14 November 2025 2:05 pm: Card xxxx-xxxx-xxxx-1234 used for USD "
+        "1,234.56 (approx. INR 1,02,345.67) at BOOKING.COM",
+        {"amount": "1234.56", "currency": "USD", "direction": "debit",
+         "account": "1234", "merchant": "BOOKING", "time": "14:05"},
+    ),
+    (
+        "alerts@cardco.com",
+        "Credit",
+        "$12.34 CR posted to card ending 5555 from AMAZON on 11/14/2025",
+        {"amount": "12.34", "currency": "USD", "direction": "credit",
+         "account": "5555", "merchant": "AMAZON"},
+    ),
+    (
+        "info@card.co.jp",
+        "カードご利用のお知らせ",
+        "ご利用金額 3,500円 FAMILYMART 2025/11/14",
+        {"amount": "3500", "currency": "JPY", "direction": "debit"},
+    ),
+    (
+        "alerts@rbank.co.in",
+        "Auto debit",
+        "Auto-debit of Rs 999 scheduled on 15-11-2025 for NETFLIX from A/c XX1234.",
+        {"ignored": "statement"},
+    ),
+    (
+        "alerts@rbank.co.in",
+        "Txn",
+        "Transaction failed: Rs 500.00 at AMAZON on card XX1234.",
+        {"ignored": "declined"},
+    ),
+    (
+        "alerts@rbank.co.in",
+        "Points",
+        "500 reward points credited to your card XX1234.",
+        {"ignored": "no_amount"},
+    ),
+    (
         "offers@cardco.com",
         "Cashback",
         "You could have earned $50.00 cashback! Shop now.",

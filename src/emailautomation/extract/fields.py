@@ -192,10 +192,20 @@ _TRANSACTION_WORDS = re.compile(
 def mentions_transaction(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether ``text[start:end]`` uses a word like transaction, purchase, payment."""
     low = fold(text)
-    return (
-        _TRANSACTION_WORDS.search(low, start, len(low) if end is None else end)
-        is not None
-    )
+    stop = len(low) if end is None else end
+    if _TRANSACTION_WORDS.search(low, start, stop) is not None:
+        return True
+    part = low[start:stop]
+    return not part.isascii() and any(word in part for word in _OTHER_SCRIPT_WORDS)
+
+
+# The same for scripts whose words \b cannot separate (利用金額 is one "word").
+_OTHER_SCRIPT_WORDS = (
+    "利用", "支払", "決済", "引落", "消费", "交易", "支付",
+    "결제", "승인", "거래", "출금",
+    "लेनदेन", "खर्च",
+    "خصم", "شراء", "معاملة", "عملية",
+)  # fmt: skip
 
 
 def choose_amount(roled: Sequence[RoledMoney]) -> RoledMoney | None:
@@ -362,14 +372,37 @@ def find_account(text: str) -> Finding[str] | None:
     """
     low = fold(text)
     for rule, pattern in _ACCOUNT_PATTERNS:
-        match = pattern.search(low)
-        if match is None:
+        best: re.Match[str] | None = None
+        best_score = -2
+        for match in pattern.finditer(low):
+            score = _whose(low, match.start())
+            if score > best_score:
+                best, best_score = match, score
+            if score > 0:
+                break
+        if best is None:
             continue
-        digits = match.group("d")
+        digits = best.group("d")
         if len(digits) > 6:
             digits = digits[-4:]
-        return Finding(digits, rule, _snippet(text, match.start(), match.end()))
+        return Finding(digits, rule, _snippet(text, best.start(), best.end()))
     return None
+
+
+_YOURS = re.compile(r"\b(?:your|ur|yr|ihr\w*|votre|tu|su|uw|je)\s+(?:\S+\s+){0,3}$")
+_THEIRS = re.compile(
+    r"\b(?:to|beneficiary|payee|recipient|credited to|transferred to)\s+"
+    r"(?:[^\s,]+\s+){0,4}$"
+)
+
+
+def _whose(low: str, start: int) -> int:
+    """+1 for "your card …", -1 for "to SHARMA R, A/c …": the counterparty's."""
+    if _YOURS.search(low, max(0, start - 30), start):
+        return 1
+    if _THEIRS.search(low, max(0, start - 40), start):
+        return -1
+    return 0
 
 
 # --- merchant or payee ----------------------------------------------------

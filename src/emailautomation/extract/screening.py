@@ -346,6 +346,7 @@ def screen(subject: str, text: str, money: Sequence[Money]) -> Screening | None:
             low_subject,
         ),
         (STATEMENT, "statement or amount due", _STATEMENT_BODY, _DUE_HINTS, text, low),
+        (STATEMENT, "upcoming payment", _NOT_YET, None, text, low),
         (BALANCE, "balance update", _BALANCE, _BALANCE_HINTS, both, low_both),
         (MARKETING, "offer or promotion", _Marketing, None, both, low_both),
     ):
