@@ -674,8 +674,10 @@ def find_merchant(
     """The merchant or payee (for a credit: who paid), from labels or cue words.
 
     A ``Merchant | …`` style label wins; then ``Info: …``; then, for a debit,
-    ``at …``, ``to …``, ``with …``, and for a credit ``from …``, ``by …`` —
-    the one nearest after the amount first. The subject is the last resort.
+    ``at …``, ``to …``, ``with …``, ``paid …``, ``for …``, ``from …`` (a
+    charge from, a withdrawal from an ATM), and for a credit ``from …``,
+    ``by …``, ``… sent you`` — by that preference, the one after the amount
+    and nearest it first. The subject is the last resort.
     """
     wanted = (direction, "any")
     low = fold(text)
