@@ -343,10 +343,9 @@ def _insert_batch(session: Session, account_id: int, rows: _BatchRows) -> None:
     if not rows.messages:
         session.flush()
         return
+    messages = ProcessedMessage.metadata.tables["processed_messages"]
     message_ids = session.scalars(
-        insert(ProcessedMessage).returning(
-            ProcessedMessage.id, sort_by_parameter_order=True
-        ),
+        insert(messages).returning(messages.c.id, sort_by_parameter_order=True),
         rows.messages,
     ).all()
     if not rows.transactions:
