@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "emailautomation.cli.parse",
     "emailautomation.cli.gui",
     "emailautomation.cli.ledger",
+    "emailautomation.cli.templates",
 )
 
 

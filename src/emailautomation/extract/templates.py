@@ -580,7 +580,7 @@ def _missing(field: str, spec: Mapping[str, Any]) -> str:
     before = " ".join((entry.get("before") or "").split())
     after = " ".join((entry.get("after") or "").split())
     if before:
-        return f"{field}: no “{before}” followed by a {_kind(field)}"
+        return f"{field}: no “{before}” followed by {_kind(field)}"
     if after:
         return f"{field}: no {_kind(field)} followed by “{after}”"
     return f"{field}: no {_kind(field)} where the sample had one"
@@ -588,11 +588,11 @@ def _missing(field: str, spec: Mapping[str, Any]) -> str:
 
 def _kind(field: str) -> str:
     return {
-        "amount": "amount",
-        "date": "date",
-        "time": "time",
-        "account": "card or account number",
-    }.get(field, "name")
+        "amount": "an amount",
+        "date": "a date",
+        "time": "a time",
+        "account": "a card or account number",
+    }.get(field, "a name")
 
 
 def sender_matches(template_sender: str, address: str) -> bool:
@@ -728,12 +728,30 @@ def _candidates(
     Text marked around a typed value ("Betrag: 12,50", "EUR 12.50") gives
     the value's own place inside it.
     """
+    _check_kind(field, mark.text.strip(), reference)
     spans = _marked_spans(text, field, mark)
     if field != "merchant":
         spans = list(
             dict.fromkeys(_typed_span(field, text, s, reference) for s in spans)
         )
     return spans
+
+
+def _check_kind(field: str, value: str, reference: dt.date | None) -> None:
+    """Refuse a marked text that cannot hold the field's value at all, before
+    looking for it (a word marked as the card, a label marked as the time)."""
+    value = value.replace("[[", "").replace("]]", "")
+    if field == "amount" and not _NUMBER.search(value):
+        raise InvalidValue("amount", f"“{value}” holds no number")
+    if field == "account" and not _DIGITS.search(value):
+        raise InvalidValue("account", f"“{value}” holds no digits")
+    if field == "time" and not find_times(value):
+        raise InvalidValue("time", f"“{value}” is not a time of day")
+    if field == "date" and not (
+        find_dates(value, reference or dt.date(2000, 1, 1))
+        or _NUMERIC_DATE.search(value)
+    ):
+        raise InvalidValue("date", f"“{value}” is not a date I can read")
 
 
 def _marked_spans(text: str, field: str, mark: Mark) -> list[tuple[int, int]]:
@@ -925,6 +943,11 @@ def _learn_date(
             order = next(iter(readings)) if len(readings) == 1 else None
             entry["order"] = order
             return entry, next(iter(distinct))
+        if reference is None and numeric.group(2) == ".":
+            # Dotted all-number dates are written day first wherever they are
+            # used (27.10.2025); only slashes and dashes leave it open.
+            entry["order"] = DMY
+            return entry, readings[DMY]
         if reference is None:
             raise InvalidValue(
                 "date",
@@ -1092,12 +1115,13 @@ def _anchor(
     slots: dict[str, Any],
     spec: Mapping[str, Any],
     reference: dt.date | None,
+    expected: Any,
 ) -> dict[str, Any]:
     """The shortest anchors that find this value, and only it, in the sample.
 
     Short anchors tolerate more change in later alerts; unique ones make sure
     the right place is found. Failing unique ones, anchors whose first match
-    is the right place are taken.
+    is the right place, and reads the marked value, are taken.
     """
     base = slots[field]
     options = []
@@ -1121,11 +1145,15 @@ def _anchor(
         trial_spec = {**spec, "slots": trial}
         hits = []
         for match in pattern.finditer(text):
-            if _read_slot(field, match, trial_spec, reference) is not None:
-                hits.append(match.span("v"))
+            value = _read_slot(field, match, trial_spec, reference)
+            if value is not None:
+                hits.append((match.span("v"), value))
                 if len(hits) > 1:
                     break
-        if not hits or not _covers(hits[0], span):
+        if not hits or not _covers(hits[0][0], span):
+            continue
+        first = hits[0][1]
+        if (first.amount if isinstance(first, _Amount) else first) != expected:
             continue
         if len(hits) == 1:
             return option
@@ -1248,11 +1276,18 @@ def learn(
         slots["time"] = {"sample": value.strip()}
         expected["time"] = parsed
     if "merchant" in spans:
-        if "\n" in text[slice(*spans["merchant"])]:
+        marked = text[slice(*spans["merchant"])]
+        if "\n" in marked:
             raise SampleNotReadBack(
                 "merchant",
                 "it runs over a line break, and a template reads the merchant "
                 "from one line; mark the part on one line",
+            )
+        if "|" in marked:
+            raise SampleNotReadBack(
+                "merchant",
+                "it runs over two cells of a table, and a template reads the "
+                "merchant from one cell; mark the part in one cell",
             )
         slots["merchant"] = {}
         expected["merchant"] = _clean_merchant(text[slice(*spans["merchant"])])
@@ -1261,8 +1296,11 @@ def learn(
     _check_overlaps(spans)
 
     spec["slots"] = slots
+    expected["amount"] = _expected_amount(text, spans["amount"], spec)
     for field in sorted(slots, key=lambda f: spans[f][0]):
-        slots[field] = _anchor(text, field, spans[field], spans, slots, spec, reference)
+        slots[field] = _anchor(
+            text, field, spans[field], spans, slots, spec, reference, expected[field]
+        )
     spec["marked"] = {field: text[slice(*spans[field])] for field in slots}
 
     debit_words, credit_words = _direction_words(text)
@@ -1289,7 +1327,6 @@ def learn(
             failed if failed in FIELDS else "amount",
             f"the template does not read its own sample ({readback.detail})",
         )
-    expected["amount"] = _expected_amount(text, spans["amount"], spec)
     _compare(fields, expected)
     template_name = (name or "").strip() or _default_name(alert, owner)
     return LearnedTemplate(
