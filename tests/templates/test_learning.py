@@ -7,6 +7,8 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from emailautomation.alert import Alert
 from emailautomation.extract import extract, normalise
@@ -14,8 +16,10 @@ from emailautomation.extract.templates import (
     NO_MATCH,
     OTHER_SENDER,
     Mark,
+    TemplateError,
     describe,
     learn,
+    locate_fields,
     preview,
     readers_from_rows,
     sender_matches,
@@ -371,3 +375,64 @@ def test_the_template_describes_where_it_reads_each_field():
     )
     assert "merchant  after “Händler:” to the end of the line" in lines[1]
     assert any(line.startswith("date      after “Datum:” (DMY)") for line in lines)
+
+
+def test_values_read_by_the_engine_can_be_pre_marked_and_taught_from():
+    # The Teach dialog's path: what the engine read, where it is printed, and
+    # a template learned from those places.
+    alert = GERMAN.alert(GERMAN.cases[1])
+    read = extract(alert).transaction
+    assert read is not None
+    text = normalise(alert)
+
+    spans = locate_fields(text, read)
+
+    assert {field: text[s:e] for field, (s, e) in spans.items()} == {
+        "amount": "1.234,56",
+        "date": "28.11.2025",
+        "time": "19:02",
+        "account": "4821",
+        "merchant": "ELEKTROMARKT NORDHEIDE GMBH & CO. KG",
+    }
+    marks = {field: Mark(text[s:e], s) for field, (s, e) in spans.items()}
+    template = learn(alert, marks)
+    for case in GERMAN.cases:
+        assert reading(GERMAN.alert(case), template) == case.expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fmt=st.sampled_from(FORMATS),
+    field=st.sampled_from(["amount", "merchant", "account", "date", "time"]),
+    where=st.floats(0, 1),
+    length=st.integers(1, 30),
+    placed=st.booleans(),
+)
+def test_any_selection_is_learned_or_refused_with_a_field(
+    fmt, field, where, length, placed
+):
+    alert = fmt.alert(fmt.sample)
+    text = normalise(alert)
+    start = int(where * (len(text) - 1))
+    piece = text[start : start + length]
+    values: dict[str, object] = {**fmt.marks, **fmt.choices}
+    values[field] = Mark(piece, start) if placed else piece
+
+    try:
+        template = learn(alert, values)  # type: ignore[arg-type]
+    except TemplateError as error:
+        assert error.field in (*FIELDS, "sender", "template")
+        assert str(error).startswith(f"{error.field}: ")
+        return
+    assert preview(template, alert).transaction == template.readback
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_reading_arbitrary_text_never_raises(text):
+    template = taught(COASTAL)
+    alert = dataclasses.replace(COASTAL.alert(COASTAL.sample), text=text)
+
+    result = preview(template, alert)
+
+    assert (result.transaction is None) != (result.reason is None)

@@ -11,7 +11,21 @@ stop a later alert from being read.
 The learned ``spec`` is plain JSON, kept in the ``templates`` table;
 ``readers_from_rows`` turns stored rows into ``Reader``s the engine tries
 before its built-in formats, only for the sender (address or domain) the
-template was taught for.
+template was taught for. A spec holds ``version``; ``slots``, one a field,
+each with its anchors (``before``/``after`` text, ``before_field``/
+``after_field`` when a neighbouring value bounds it, ``line_end``) and its
+type's details (``decimal_mark``, a date's ``kind`` and ``order``…);
+``marked``, the sample's values as marked; ``currency`` (used when an alert
+prints none) and ``currency_tokens`` (what the sample's symbol meant);
+``direction``, ``cues`` (the sample's debit and credit words) and
+``screening`` (what the engine's screening thought of the sample, if
+anything, so that the same false alarm does not stop the template).
+
+For a Teach dialog: ``learn`` takes ``Mark``s (text and place in
+``normalise(alert)``) and raises errors whose ``field`` says where to show
+them; ``preview`` reads any alert with a template not yet saved;
+``locate_fields`` finds where already-read values are printed, to pre-mark
+them; ``places`` lists every place a text appears.
 """
 
 from __future__ import annotations
@@ -672,6 +686,39 @@ def _value_regex(value: str) -> str:
     elif tail.isalnum():
         body += r"(?![^\W_])"
     return body
+
+
+def locate_fields(
+    text: str, fields: TransactionFields, reference: dt.date | None = None
+) -> dict[str, tuple[int, int]]:
+    """Where the values of an extraction are printed in the normalised ``text``
+    (the first place of each): the amount whatever its notation, the date
+    whatever its spelling, the time, the card digits, the merchant. Fields
+    not found are left out."""
+    found: dict[str, tuple[int, int]] = {}
+    for number in _NUMBER.finditer(text):
+        readings = {
+            parse_amount(number.group(0), decimal_mark=mark)
+            for mark in (None, ",", ".")
+        }
+        if fields.amount in readings:
+            found["amount"] = number.span()
+            break
+    for mention in find_dates(text, reference or fields.date):
+        if mention.date == fields.date:
+            found["date"] = mention.start, mention.end
+            break
+    if fields.time is not None:
+        for moment in find_times(text):
+            if moment.time == fields.time:
+                found["time"] = moment.start, moment.end
+                break
+    for field in ("account", "merchant"):
+        value = getattr(fields, field)
+        spans = places(text, value) if value else []
+        if spans:
+            found[field] = spans[0]
+    return found
 
 
 def places(text: str, value: str) -> list[tuple[int, int]]:
