@@ -17,19 +17,12 @@ TESTS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS_DIR))
 
 from support.dovecot import Dovecot, DovecotUnavailable  # noqa: E402
+from support.servers import missing_server  # noqa: E402
 
 CORPUS_DIR = TESTS_DIR.parent.parent / "shared" / "corpus" / "alerts"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
     "EMAILAUTOMATION_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-
-
-def missing_server(reason: str) -> None:
-    """Skip, or under CI fail: CI must never pass by skipping the real servers."""
-    if IN_CI:
-        pytest.fail(f"{reason} (required under CI=true)", pytrace=False)
-    pytest.skip(reason)
 
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

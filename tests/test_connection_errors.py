@@ -12,6 +12,7 @@ from sqlalchemy import select
 from emailautomation.jobs import process_account
 from emailautomation.store import Database, MailAccount, Run
 from support.dovecot import Dovecot, DovecotUnavailable, free_port
+from support.servers import missing_server
 
 pytestmark = pytest.mark.imap
 
@@ -22,8 +23,6 @@ SECRET = "correct-horse-battery-staple-9"
 def tls_dovecot(tmp_path_factory) -> Iterator[tuple[Dovecot, Path]]:
     """A Dovecot with a certificate from a throw-away CA; yields it and the CA file."""
     trustme = pytest.importorskip("trustme")
-    from conftest import missing_server
-
     folder = tmp_path_factory.mktemp("tls")
     ca = trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")

@@ -25,6 +25,7 @@ from emailautomation.store import (
     Transaction,
 )
 from support.corpus import mismatches
+from support.servers import missing_server
 from support.threads import SessionThreads, run_job_recording
 
 pytestmark = pytest.mark.imap
@@ -318,7 +319,6 @@ def test_job_in_a_spawned_subprocess(sqlite_url, mailbox, make_account, corpus_f
 def test_job_on_an_rq_queue_worker(sqlite_url, mailbox, make_account, corpus_files):
     redis = pytest.importorskip("redis")
     rq = pytest.importorskip("rq")
-    from conftest import missing_server
 
     connection = redis.Redis(host="127.0.0.1", port=6379)
     try:

@@ -18,17 +18,15 @@ from pathlib import Path
 import pytest
 from gui_support import alert_messages
 
+from support.servers import missing_server
+
 pytestmark = [pytest.mark.gui, pytest.mark.imap]
 
 HERE = Path(__file__).resolve().parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def missing_desktop(reason: str) -> None:
-    # The rule of tests/conftest.py's missing_server: CI never passes by skipping.
-    if IN_CI:
-        pytest.fail(f"{reason} (required under CI=true)", pytrace=False)
-    pytest.skip(reason)
+missing_desktop = missing_server
 
 
 @pytest.fixture
