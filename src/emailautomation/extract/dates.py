@@ -121,9 +121,11 @@ _DAY_MONTH = re.compile(
     rf"(?P<m>{_MONTH_ALT})\.?(?![^\W\d_])"
     r"(?:(?:,?\s*(?:de\s+)?|[\-/.'’]\s?)(?P<y>[12][0-9]{3}|[0-9]{2})(?![0-9:]))?"
 )
-# "Nov 12, 2025", "November 13 2025", "Sat, Nov 15, 2025", "Nov 27"
+# "Nov 12, 2025", "November 13 2025", "Sat, Nov 15, 2025", "Nov 27": found
+# from the day, a number just after a word; the word is then looked up.
 _MONTH_DAY = re.compile(
-    rf"\b(?P<m>{_MONTH_ALT})\.?\s*(?P<d>[0-9][0-9]?)(?:st|nd|rd|th)?(?![0-9])"
+    r"(?P<d>[0-9](?:(?<=[^\W\d_][0-9])|(?<=[^\W\d_] [0-9])|(?<=[^\W\d_]\. [0-9])"
+    r"|(?<=[^\W\d_]\.[0-9]))[0-9]?)(?:st|nd|rd|th)?(?![0-9])"
     r"(?:,?\s*(?P<y>[12][0-9]{3})(?![0-9])|\s*,\s*'?(?P<y2>[0-9]{2})(?![0-9:]))?"
 )
 # Every month word starts with one of these: without any, no spelled date.
@@ -282,14 +284,18 @@ def find_dates(
     spelled = (_DAY_MONTH, _MONTH_DAY) if _MONTH_HINT.search(low) else ()
     for pattern in spelled:
         for match in pattern.finditer(low):
-            if overlaps(match.start(), match.end()):
+            start = match.start()
+            if pattern is _MONTH_DAY:
+                start, month = _month_before(low, start)
+            else:
+                month = month_number(match.group("m"))
+            if month is None or overlaps(start, match.end()):
                 continue
-            month = month_number(match.group("m"))
             day = int(match.group("d"))
-            if month is None or not 1 <= day <= 31:
+            if not 1 <= day <= 31:
                 continue
             year_text = match.group("y") or (
-                match.groupdict().get("y2") if pattern is _MONTH_DAY else None
+                match.group("y2") if pattern is _MONTH_DAY else None
             )
             if year_text:
                 date = _make(_year(year_text), month, day)
@@ -299,11 +305,9 @@ def find_dates(
                 ambiguous = True
             if date is None:
                 continue
-            taken.append((match.start(), match.end()))
-            printed = text[match.start() : match.end()]
-            mentions.append(
-                DateMention(date, match.start(), match.end(), printed, ambiguous)
-            )
+            taken.append((start, match.end()))
+            printed = text[start : match.end()]
+            mentions.append(DateMention(date, start, match.end(), printed, ambiguous))
 
     for match in _NUMERIC.finditer(low):
         if overlaps(match.start(), match.end()):
@@ -322,6 +326,20 @@ def find_dates(
         )
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _month_before(low: str, day_start: int) -> tuple[int, int | None]:
+    """The month named by the word just before a day number ("nov 12"), and
+    where that word starts."""
+    end = day_start
+    while end and low[end - 1] in " .":
+        end -= 1
+    start = end
+    while start and low[start - 1].isalpha():
+        start -= 1
+    if start == end:
+        return day_start, None
+    return start, month_number(low[start:end])
 
 
 def parse_date(

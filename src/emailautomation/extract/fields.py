@@ -293,7 +293,7 @@ def find_direction(text: str, subject: str, amount: Money | None) -> Finding[str
     low = fold(text)
     low_subject = fold(subject)
     if amount is not None:
-        start, end = max(0, amount.start - 160), amount.end + 160
+        start, end = max(0, amount.start - 120), amount.end + 120
         line_start = low.rfind("\n", 0, amount.start) + 1
         line_end = low.find("\n", amount.end)
         if line_end < 0:
@@ -574,6 +574,9 @@ def _cue_values(
 # How far from the amount a cue word ("at", "to"…) may be and still name its
 # merchant; further away it is usually boilerplate.
 _CUE_REACH = 160
+# Before the amount only "You paid Jane Doe $25", "Sam sent you £20" and the
+# like name someone, close by.
+_CUE_REACH_BEFORE = 60
 _NOT_A_NAME = re.compile(
     r"^(?:(?:your|you|ur|my|our|card|cards|account|acct|ending|this|that|us|their|"
     r"unsubscribe|view|know|report|block|call|visit|contact|log|login|check|avoid|"
@@ -698,7 +701,7 @@ def find_merchant(
     ):
         start, end = 0, len(low_where)
         if amount is not None and where is text:
-            start = max(0, amount.start - _CUE_REACH)
+            start = max(0, amount.start - _CUE_REACH_BEFORE)
             end = min(len(low_where), amount.end + _CUE_REACH)
         # Candidates are ranked first and cleaned in that order: the first
         # that cleans to a name is the merchant.
