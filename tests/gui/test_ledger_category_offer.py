@@ -207,6 +207,29 @@ def test_the_offered_rule_goes_first_and_a_bad_pattern_is_refused(
         (2, "contains", "croma", "Expenses:Shopping"),
     ]
 
+    # Making the rule ran every rule: the croma one categorised its row too.
+    qtbot.waitUntil(
+        lambda: (
+            page.model.index(row_of_amount(page, "999"), CATEGORY).data()
+            == "Expenses:Shopping"
+        ),
+        timeout=10000,
+    )
+
+    # Another category for it is offered, and Escape puts the offer away.
+    with qtbot.waitSignal(page.editSaved, timeout=10000):
+        choose_category(qtbot, page, row_of_amount(page, "999"), "Expenses:Gadgets")
+    qtbot.waitUntil(lambda: offer.isVisible(), timeout=10000)
+    offer.pattern_edit.setFocus()
+    qtbot.keyClick(offer.pattern_edit, Qt.Key.Key_Escape)
+    assert not offer.isVisible()
+    # The category a rule gives that merchant already: no second rule offered.
+    with qtbot.waitSignal(page.editSaved, timeout=10000):
+        choose_category(qtbot, page, row_of_amount(page, "999"), "Expenses:Shopping")
+    qtbot.wait(200)
+    assert not offer.isVisible()
+    assert len(stored_rules(sqlite_url)) == 2
+
 
 def test_a_bad_category_is_refused_and_clearing_one_offers_nothing(
     qtbot, open_window, sqlite_url, swiggy_orders

@@ -26,6 +26,7 @@ from emailautomation.ledger import (
     Mapping,
     MonthlyTotal,
     Rule,
+    RuleBook,
     RuleDraft,
     add_rule,
     apply_rules,
@@ -325,6 +326,12 @@ def save_category(
         raise EmailAutomationError("This transaction is no longer stored.")
     row = rows[0]
     offer = None
+    existing = RuleBook.load(session).first_match(
+        row.merchant, row.account, row.direction
+    )
+    if existing is not None and existing.category == category:
+        # A rule gives this merchant that category already: nothing to offer.
+        return CategoryChange(row, None)
     if category is not None:
         try:
             draft = suggest_rule(session, transaction_id, category)

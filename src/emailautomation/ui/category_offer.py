@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -206,6 +206,9 @@ class RuleOfferBar(QFrame):
         self.apply_button.clicked.connect(lambda: self._make(apply=True))
         self.rule_only_button.clicked.connect(lambda: self._make(apply=False))
         self.dismiss_button.clicked.connect(self.dismiss)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.dismiss)
         self.hide()
 
     # -- the offer ----------------------------------------------------------
