@@ -270,6 +270,7 @@ def test_job_in_a_plain_thread_writes_with_a_session_made_in_that_thread(
 
     assert result["summary"].status == "succeeded"
     assert threads.writer_threads() == {result["thread"]}
+    assert threads.inserting_threads() == {result["thread"]}
     assert threading.get_ident() not in threads.writer_threads()
     assert threads.sessions_used_across_threads() == []
 
@@ -297,6 +298,7 @@ def test_job_on_a_qthreadpool_worker_writes_from_the_worker_thread(
     assert result["summary"].status == "succeeded"
     assert result["thread"] != threading.get_ident()
     assert threads.writer_threads() == {result["thread"]}
+    assert threads.inserting_threads() == {result["thread"]}
     assert threads.sessions_used_across_threads() == []
 
 
@@ -311,6 +313,7 @@ def test_job_in_a_spawned_subprocess(sqlite_url, mailbox, make_account, corpus_f
     assert report["status"] == "succeeded"
     assert report["pid"] != os.getpid()
     assert report["writers"] == [report["thread"]]
+    assert report["inserters"] == [report["thread"]]
     assert report["crossed"] == []
     assert report["stored"] == count(sqlite_url, Transaction)
 

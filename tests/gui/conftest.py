@@ -80,16 +80,16 @@ def session_threads() -> Iterator[SessionThreads]:
             if any(isinstance(o, ProcessedMessage | Transaction) for o in session.new):
                 record.inserting.add(token)
 
-    tables = (ProcessedMessage, Transaction)
+    tables = {ProcessedMessage.__tablename__, Transaction.__tablename__}
 
     def on_execute(state: ORMExecuteState) -> None:
-        # Bulk ORM inserts (``session.execute(insert(Model), rows)``) never
-        # flush objects; they pass here.
+        # Bulk inserts (``session.execute(insert(Model or Table), rows)``)
+        # never flush objects; they pass here.
         with record.lock:
             token = record.token(state.session)
             record.threads[token].add(threading.get_ident())
-            mapper = state.bind_mapper
-            if state.is_insert and mapper is not None and mapper.class_ in tables:
+            target = getattr(state.statement, "table", None)
+            if state.is_insert and getattr(target, "name", None) in tables:
                 record.inserting.add(token)
 
     hooks = (

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
+
+_LEDGER_TABLES = {"processed_messages", "transactions"}
 
 
 @dataclass
 class SessionThreads:
     created_in: dict[int, int] = field(default_factory=dict)
     flushed_in: dict[int, set[int]] = field(default_factory=dict)
+    inserted_in: dict[int, set[int]] = field(default_factory=dict)
     pid: int = field(default_factory=os.getpid)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -31,21 +34,40 @@ class SessionThreads:
         with self._lock:
             self.flushed_in.setdefault(id(session), set()).add(threading.get_ident())
 
+    def _execute(self, state: ORMExecuteState) -> None:
+        # Bulk inserts of messages and transactions never flush objects.
+        target = getattr(state.statement, "table", None)
+        if state.is_insert and getattr(target, "name", None) in _LEDGER_TABLES:
+            with self._lock:
+                sid = id(state.session)
+                self.inserted_in.setdefault(sid, set()).add(threading.get_ident())
+                self.flushed_in.setdefault(sid, set()).add(threading.get_ident())
+
+    _hooks = (
+        ("after_transaction_create", "_begin"),
+        ("before_flush", "_flush"),
+        ("do_orm_execute", "_execute"),
+    )
+
     def __enter__(self) -> SessionThreads:
-        event.listen(Session, "after_transaction_create", self._begin)
-        event.listen(Session, "before_flush", self._flush)
+        for name, method in self._hooks:
+            event.listen(Session, name, getattr(self, method))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        event.remove(Session, "after_transaction_create", self._begin)
-        event.remove(Session, "before_flush", self._flush)
+        for name, method in self._hooks:
+            event.remove(Session, name, getattr(self, method))
 
     def writer_threads(self) -> set[int]:
-        """Threads that flushed (wrote through) any session."""
+        """Threads that wrote through any session (flush or bulk insert)."""
         return set().union(*self.flushed_in.values()) if self.flushed_in else set()
 
+    def inserting_threads(self) -> set[int]:
+        """Threads whose sessions inserted processed messages or transactions."""
+        return set().union(*self.inserted_in.values()) if self.inserted_in else set()
+
     def sessions_used_across_threads(self) -> list[int]:
-        """Sessions flushed from a thread other than the one they began in."""
+        """Sessions written from a thread other than the one they began in."""
         return [
             sid
             for sid, threads in self.flushed_in.items()
@@ -66,6 +88,7 @@ def run_job_recording(account_id: int, db_url: str) -> dict[str, Any]:
         "pid": os.getpid(),
         "thread": threading.get_ident(),
         "writers": sorted(threads.writer_threads()),
+        "inserters": sorted(threads.inserting_threads()),
         "crossed": threads.sessions_used_across_threads(),
         "stored": summary.stored,
         "status": summary.status,
