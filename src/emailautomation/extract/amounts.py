@@ -200,6 +200,8 @@ def find_money(
         if start < taken_until:
             continue
         symbol = token.group(0)
+        if start and symbol[0].isalpha() and text[start - 1].isalpha():
+            continue  # "rs" in "yours", "RM" in "CONFIRM"
         if not start or text[start - 1] not in _ASCII_ALNUM:
             match = _NUMBER_AFTER.match(text, end)
             if match is not None:
