@@ -50,6 +50,8 @@ from emailautomation.ui.rules_page import CategoryRulesPage
 from emailautomation.ui.runs import BackgroundTasks, ProcessingRuns
 from emailautomation.ui.spending_chart import SpendingChartPage
 from emailautomation.ui.status import StatusPanel, state_text
+from emailautomation.ui.teach import TeachLauncher
+from emailautomation.ui.templates_page import TemplatesPage
 from emailautomation.ui.transactions import TransactionsPage
 from emailautomation.ui.workers import StoreTask, TaskError
 
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
             self._run_started(account_id)  # runs started before this window
         self.transactions.reload()
         self.messages.reload()
+        self.templates_page.reload()
         self.account_list.setFocus(Qt.FocusReason.OtherFocusReason)
         _settle_startup_objects()
 
@@ -230,6 +233,20 @@ class MainWindow(QMainWindow):
         ):
             scroll = in_scroll_area(page, f"{page.objectName()}Scroll")
             self.tabs.setTabToolTip(self.tabs.addTab(scroll, title), tip)
+        # Formats taught from a sample: the Templates tab, the Teach buttons.
+        self.templates_page = TemplatesPage(self.db_url, self.tasks)
+        self.tabs.setTabToolTip(
+            self.tabs.addTab(self.templates_page, "Templates"),
+            "Formats taught from a sample (Ctrl+8)",
+        )
+        self.teaching = TeachLauncher(
+            self.db_url,
+            self.tasks,
+            self.messages,
+            self.transactions,
+            self.templates_page,
+            self,
+        )
         self.export_dialog: ExportDialog | None = None
 
         self.log_view = QPlainTextEdit()
@@ -301,6 +318,7 @@ class MainWindow(QMainWindow):
                 "Ledger accounts",
                 "Category rules",
                 "Spending",
+                "Templates",
             ),
             start=1,
         ):
@@ -672,6 +690,7 @@ class MainWindow(QMainWindow):
         self.reload_accounts()
         self.transactions.reload()
         self.messages.reload()
+        self.templates_page.reload()
         self.ledger_setup.reload()
         if self.spending.isVisible():
             self.spending.reload()
