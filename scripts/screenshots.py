@@ -134,6 +134,7 @@ def main() -> int:
         save(window, output / name)
 
     ledger_shots(app, window, output)
+    teach_shots(app, window, output, db_url, personal)
 
     app.setPalette(dark_palette(QPalette, QColor))
     window.tabs.setCurrentIndex(0)
@@ -362,6 +363,61 @@ def ledger_shots(app: object, window: object, output: Path) -> None:
     save(dialog, output / "export.png")
     dialog.close()
     settle(app, window)
+
+
+def teach_shots(
+    app: object, window: object, output: Path, db_url: str, account_id: int
+) -> None:
+    """The Teach dialog on an alert no built-in format reads, then the Templates tab."""
+    from emailautomation.store import Database
+    from emailautomation.ui.teach import TeachPreview
+    from templates.alerts import THISTLE
+
+    w: Any = window
+    with Database(db_url) as database, database.session() as session:
+        messages = [
+            unread_message(account_id, None, THISTLE.eml(case, f"thistle-{n}@demo"))
+            for n, case in enumerate(THISTLE.cases)
+        ]
+        session.add_all(messages)
+        session.commit()
+        sample_id = messages[0].id
+    w.messages.reload()
+    w.tabs.setCurrentIndex(1)
+    settle(app, window)
+    dialog = w.teaching.open(message_id=sample_id)
+    dialog.resize(1180, 760)
+    wait(app, lambda: dialog.sample is not None, 10)
+    text = dialog.sample.text
+    for field, value in (
+        ("amount", "14.99"),
+        ("merchant", "HIGHLAND BOOKS"),
+        ("account", "x2045"),
+        ("date", "17 Nov 2025"),
+    ):
+        start = text.index(value)
+        dialog.select_span(start, start + len(value))
+        dialog.mark_selection(field)
+    dialog.currency.setCurrentIndex(dialog.currency.findData("GBP"))
+    dialog.select_span(0, 0)
+    wait(
+        app,
+        lambda: isinstance(dialog.last_preview, TeachPreview) and not dialog.previewing,
+        20,
+    )
+    settle(app, window)
+    save(dialog, output / "teach.png")
+
+    dialog.save()
+    wait(app, lambda: not dialog.saving, 20)
+    dialog.close()
+    w.templates_page.reload()
+    w.tabs.setCurrentIndex(w.tabs.indexOf(w.templates_page))
+    wait(app, lambda: not w.templates_page.loading, 10)
+    w.templates_page.table.selectRow(0)
+    w.templates_page.sample_button.setChecked(True)
+    settle(app, window)
+    save(window, output / "templates.png")
 
 
 def unread_samples() -> list[bytes]:

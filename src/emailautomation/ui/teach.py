@@ -612,14 +612,14 @@ class TeachDialog(QDialog):
             row.value.setText(sample.text[slice(*span)] if span else "")
         if sample.direction and correcting:
             self.direction.setCurrentIndex(self.direction.findData(sample.direction))
+        self._highlight()
+        self._marks_changed()
         self.status.setText(
             "Fields the app already read are marked; correct or add the others."
             if self.marks
             else "Mark at least the amount."
         )
-        self._highlight()
         self.sampleLoaded.emit()
-        self._marks_changed()
 
     # -- marking ------------------------------------------------------------
 
@@ -711,6 +711,8 @@ class TeachDialog(QDialog):
         )
         if self.sample is None:
             return
+        if not self._saving:
+            self.status.setText("" if "amount" in self.marks else "Mark the amount.")
         self._preview_timer.start()
 
     @property

@@ -90,6 +90,7 @@ class TemplatesPage(QWidget):
         self.slots.setObjectName("templateSlots")
         self.slots.setTextFormat(Qt.TextFormat.PlainText)
         self.slots.setWordWrap(True)
+        self.slots.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.sample = QPlainTextEdit()
         self.sample.setObjectName("templateSample")
         self.sample.setAccessibleName("The sample the template was learned from")
@@ -177,6 +178,8 @@ class TemplatesPage(QWidget):
                 self.table.selectRow(position)
         if not templates:
             self.status.setText("No template yet.")
+        elif self.status.text() == "No template yet.":
+            self.status.clear()
         self._selection_changed()
         if self._load_again:
             self._load_again = False
