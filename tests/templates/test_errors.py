@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -107,6 +108,31 @@ def test_a_date_marked_as_the_amount():
 
     assert isinstance(error, InvalidValue)
     assert str(error) == "amount: “03.11.2025” is a date, not an amount"
+
+
+@pytest.mark.parametrize("written", ["17 Nov 2025", "Nov 17, 2025", "17/11/2025"])
+def test_a_date_of_any_spelling_marked_as_the_amount(written):
+    alert = Alert(
+        "a@bank.example",
+        "",
+        "Card used",
+        SENT,
+        f"Card used: 12.10 at ACME STORE on {written}. Thanks.\n",
+        None,
+    )
+
+    error = refused(alert, {"amount": written, "currency": "GBP"})
+
+    assert isinstance(error, InvalidValue)
+    assert str(error) == f"amount: “{written}” is a date, not an amount"
+
+
+def test_a_day_and_month_alone_can_still_be_an_amount():
+    alert = Alert(
+        "a@bank.example", "", "Card used", SENT, "Card used: 12.10 at ACME.\n", None
+    )
+    learned = learn(alert, {"amount": "12.10", "currency": "GBP"})
+    assert learned.readback.amount == Decimal("12.10")
 
 
 def test_no_amount_marked():

@@ -790,6 +790,8 @@ def _check_kind(field: str, value: str, reference: dt.date | None) -> None:
     value = value.replace("[[", "").replace("]]", "")
     if field == "amount" and not _NUMBER.search(value):
         raise InvalidValue("amount", f"“{value}” holds no number")
+    if field == "amount" and _is_whole_date(value, reference):
+        raise InvalidValue("amount", f"“{value}” is a date, not an amount")
     if field == "account" and not _DIGITS.search(value):
         raise InvalidValue("account", f"“{value}” holds no digits")
     if field == "time" and not find_times(value):
@@ -799,6 +801,18 @@ def _check_kind(field: str, value: str, reference: dt.date | None) -> None:
         or _NUMERIC_DATE.search(value)
     ):
         raise InvalidValue("date", f"“{value}” is not a date I can read")
+
+
+def _is_whole_date(value: str, reference: dt.date | None) -> bool:
+    """Whether ``value`` is nothing but a full date ("17 Nov 2025", "03.11.2025").
+
+    A day and month alone ("12.10") may as well be an amount, so only dates
+    with a month name or three numbers count.
+    """
+    found = find_dates(value, reference or dt.date(2000, 1, 1))
+    if not found or found[0].printed.strip() != value.strip():
+        return False
+    return any(c.isalpha() for c in value) or len(_DIGITS.findall(value)) >= 3
 
 
 def _marked_spans(text: str, field: str, mark: Mark) -> list[tuple[int, int]]:
