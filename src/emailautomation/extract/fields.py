@@ -625,6 +625,7 @@ _NARRATION_CODES = frozenset(
 )
 _NARRATION_ID = re.compile(r"[A-Z0-9]*[0-9][A-Z0-9]*", _I)
 _TRAILING_NUMBER = re.compile(r"(?:\s+#?\s?[0-9][0-9\-]*)+$")
+_TRAILING_MARKS = frozenset(" .,;:-–*/")
 _TRAILING_PUNCTUATION = re.compile(r"[\s.,;:\-–*/]+$")
 _HAS_LETTERS = re.compile(r"[^\W\d_]{2}")
 _GERMAN = re.compile(r"\b(?:Ihr(?:em|er|e)?|Konto|wurde|Umsatz|Karte)\b")
@@ -653,16 +654,20 @@ def clean_merchant(value: str) -> str | None:
     if _NARRATION.match(value):
         value = _narration_name(value) or ""
     value = _LEADING_NOISE.sub("", value)
-    vpa = _VPA.match(value)
-    if vpa:
+    if "@" in value and (vpa := _VPA.match(value)):
         value = vpa.group("name") or vpa.group("handle")
-    trimmed = _TRAILING_NUMBER.sub("", value)
-    if _HAS_LETTERS.search(trimmed):
-        value = trimmed
-    value = _TRAILING_PUNCTUATION.sub("", value).strip(" \"'“”‘’")
+    if value[-1:].isdigit():
+        trimmed = _TRAILING_NUMBER.sub("", value)
+        if _HAS_LETTERS.search(trimmed):
+            value = trimmed
+    if value[-1:] in _TRAILING_MARKS:
+        value = _TRAILING_PUNCTUATION.sub("", value)
+    value = value.strip(" \"'“”‘’")
     if not value or not _HAS_LETTERS.search(value):
         return None
-    if _NOT_A_NAME.match(value) or _STARTS_WITH_TIME.match(value):
+    if _NOT_A_NAME.match(value):
+        return None
+    if value[0].isdigit() and _STARTS_WITH_TIME.match(value):
         return None
     return value[:80]
 
@@ -796,7 +801,10 @@ _NOT_TRANSACTION_DATE = re.compile(
 # rest of a long mail is mostly legal text.
 _DATE_BEFORE = 200
 _DATE_AFTER = 250
-_TIME_WORDS = ("zeit", "heure", "hora", "tijd", "ora")
+# "Time: 10:15", "Transaction time | 10:15", "Uhrzeit: 10:15"
+_TIME_LABEL_HINT = re.compile(
+    one_of(["time", "zeit", "heure", "hora", "tijd", "ora"]) + r"\s*[:|]?\s*[0-9]"
+)
 
 
 def choose_date(
@@ -903,7 +911,7 @@ def choose_time(
                     mention.time, "time next to the date", evidence, mention.start
                 )
     low = fold(text)
-    if "time" not in low and not any(w in low for w in _TIME_WORDS):
+    if _TIME_LABEL_HINT.search(low) is None:
         return None
     start, end = (0, len(text))
     if amount is not None:
