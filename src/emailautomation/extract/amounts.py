@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -55,9 +56,12 @@ _WEAK_SYMBOLS = frozenset(
 )
 
 
-_ALL_CURRENCY = one_of(
-    re.escape(t) for t in sorted(set(SYMBOLS) | ISO_CODES, key=lambda t: (-len(t), t))
-)
+_TOKENS = sorted(set(SYMBOLS) | ISO_CODES, key=lambda t: (-len(t), t))
+_ALL_CURRENCY = one_of(re.escape(t) for t in _TOKENS)
+# Tokens starting with a lower-case letter ("kr", "zł") would make the scan
+# stop at every "k" and "z" of the text; they get a scan of their own, run
+# only when the text holds one.
+_LOWER_TOKENS = [t for t in _TOKENS if t[0].islower()]
 _CODES = one_of(sorted(ISO_CODES))
 _DOLLARISH = r"\$|€|£|¥"
 
@@ -65,7 +69,11 @@ _DOLLARISH = r"\$|€|£|¥"
 # (the alternation starts with characters the engine can skip to), then the
 # number is read right after it ("Rs.1,250.00", "CAD $250.00", "INR: 500")
 # or, failing that, right before it ("2.345,67 EUR", "45,90 €", "100 USD").
-_CURRENCY_TOKEN = re.compile(_ALL_CURRENCY)
+_CURRENCY_TOKEN = re.compile(
+    one_of(re.escape(t) for t in _TOKENS if t not in _LOWER_TOKENS)
+)
+_LOWER_TOKEN = re.compile(one_of(re.escape(t) for t in _LOWER_TOKENS))
+_LOWER_HINTS = tuple({t[:2] for t in _LOWER_TOKENS})
 _NUMBER_AFTER = re.compile(
     rf"(?:\s?(?P<pre2>{_DOLLARISH}))?[ \t\u00a0:]{{0,2}}(?P<sign>[-−+]\s?)?"
     rf"(?P<num>{NUMBER_PATTERN})"
@@ -195,7 +203,12 @@ def find_money(
     home = COUNTRY_CURRENCY.get(country or "")
     candidates = []
     taken_until = 0
-    for token in _CURRENCY_TOKEN.finditer(text):
+    tokens: Iterable[re.Match[str]] = _CURRENCY_TOKEN.finditer(text)
+    if any(hint in text for hint in _LOWER_HINTS):
+        tokens = sorted(
+            [*tokens, *_LOWER_TOKEN.finditer(text)], key=lambda m: m.start()
+        )
+    for token in tokens:
         start, end = token.span()
         if start < taken_until:
             continue
