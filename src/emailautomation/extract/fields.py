@@ -56,48 +56,76 @@ RATE = "rate"
 EQUIVALENT = "equivalent"
 PROMOTION = "promotion"
 
-# Cues before an amount on its line, nearest one deciding what it is.
-_ROLE_CUES = re.compile(
-    r"(?P<balance>\b(?:avl|avail|available|current|closing|ledger|cleared|"
-    r"remaining|new|updated|total|account|a/c|net)?\.?\s*bal(?:ance)?\b\.?|"
-    r"\bkontostand\b|\bsaldo\b|\bsolde\b|\bbalans\b)"
-    r"|(?P<limit>\b(?:credit\s+)?limit\b|\bavl\.?\s*(?:cr\.?|credit)|"
-    r"\bavailable\s+(?:credit|to spend)\b|\bverfügungsrahmen\b|\blimite\b|"
-    r"\bspending power\b)"
-    r"|(?P<due>\b(?:amount|payment|minimum|min\.?|total)\s+(?:amount\s+)?due\b|"
-    r"\bdue\b|\boutstanding\b|\bfällig\b)"
-    r"|(?P<fee>\b(?:fees?|surcharge|mark-?up|gst|igst|vat|tax|commission|"
-    r"gebühr|frais|comisi[oó]n)\b)"
-    r"|(?P<rate>=|\brate\b|\bper\b|\bexchange\b)"
-    r"|(?P<amount>"
-    + words(
-        [
-            "amount", "amt", "betrag", "summe", "montant", "importe", "monto",
-            "bedrag", "importo", "valor", "debited", "credited", "spent", "paid",
-            "charged", "withdrawn", "deposited", "received", "refunded", "refund",
-            "transferred", "sent", "purchase", "transaction", "payment", "charge",
-            "withdrawal", "deposit", "transfer", "lastschrift", "gutschrift",
-            "used", "pay",
-        ]
+# Cues before an amount on its line, nearest one deciding what it is. One
+# scan finds them all; the role of the nearest is then looked up.
+_BALANCE_WORDS = [
+    *(
+        rf"{word}\.?\s*bal(?:ance)?\b\.?"
+        for word in (
+            "avl", "avail", "available", "current", "closing", "ledger",
+            "cleared", "remaining", "new", "updated", "total", "account", "a/c",
+            "net",
+        )
+    ),
+    r"bal(?:ance)?\b\.?", r"kontostand\b", r"saldo\b", r"solde\b", r"balans\b",
+]  # fmt: skip
+_LIMIT_WORDS = [
+    r"credit\s+limit\b", r"limit\b", r"avl\.?\s*(?:cr\.?|credit)",
+    r"available\s+(?:credit|to spend)\b", r"verfügungsrahmen\b", r"limite\b",
+    r"spending power\b",
+]  # fmt: skip
+_DUE_WORDS = [
+    *(rf"{word}\s+(?:amount\s+)?due\b" for word in (
+        "amount", "payment", "minimum", r"min\.?", "total",
+    )),
+    r"due\b", r"outstanding\b", r"fällig\b",
+]  # fmt: skip
+_FEE_WORDS = [
+    rf"{word}\b" for word in (
+        "fees?", "surcharge", "mark-?up", "gst", "igst", "vat", "tax", "commission",
+        "gebühr", "frais", "comisi[oó]n",
     )
-    + ")"
-)  # fmt: skip
+]  # fmt: skip
+_RATE_WORDS = [r"rate\b", r"per\b", r"exchange\b"]
+_AMOUNT_WORDS = [
+    rf"{word}\b" for word in (
+        "amount", "amt", "betrag", "summe", "montant", "importe", "monto",
+        "bedrag", "importo", "valor", "debited", "credited", "spent", "paid",
+        "charged", "withdrawn", "deposited", "received", "refunded", "refund",
+        "transferred", "sent", "purchase", "transaction", "payment", "charge",
+        "withdrawal", "deposit", "transfer", "lastschrift", "gutschrift", "used",
+        "pay",
+    )
+]  # fmt: skip
+_ROLE_WORDS = {
+    BALANCE: _BALANCE_WORDS,
+    LIMIT: _LIMIT_WORDS,
+    DUE: _DUE_WORDS,
+    FEE: _FEE_WORDS,
+    RATE: _RATE_WORDS,
+    AMOUNT: _AMOUNT_WORDS,
+}
+_ROLE_CUES = re.compile(
+    r"\b" + one_of(word for words_ in _ROLE_WORDS.values() for word in words_) + "|="
+)
+_ROLE_OF = [(role, re.compile(one_of(words_))) for role, words_ in _ROLE_WORDS.items()]
+# What can follow an amount and change what it is: "is due", "or more", or a
+# verb ("has been debited") that makes it the transaction's.
+_AFTER = re.compile(
+    r"(?P<due>\s*(?:is|are|will be)\s+(?:now\s+)?(?:due|payable|outstanding|"
+    r"overdue)\b)"
+    r"|(?P<promotion>\s*(?:or more|or above|and above|\+\s))"
+    r"|\W{0,3}(?:has|have|was|were|is)?\s*(?:been\s+)?(?:successfully\s+)?"
+    r"(?P<cue>debited|credited|spent|paid|charged|withdrawn|deposited|received|"
+    r"transferred|sent|refunded)\b"
+)
 # "on every $1 spent", "save up to $50", "$50 or more": part of an offer.
 _PROMOTIONAL_BEFORE = re.compile(
     r"\b(?:every|each|per|up to|at least|minimum of|worth|save|earn|win|only)\s*$"
 )
-_PROMOTIONAL_AFTER = re.compile(r"\s*(?:or more|or above|and above|\+\s)")
-_DUE_AFTER = re.compile(
-    r"\s*(?:is|are|will be)\s+(?:now\s+)?(?:due|payable|outstanding|overdue)\b"
-)
 _EQUIVALENT_GAP = re.compile(
     r"\s*(?:\(|\[|/|≈|~|approx\.?|i\.e\.?|equivalent(?: to)?|equiv\.?|or)\s*"
     r"(?:approx\.?\s*|about\s*)?$"
-)
-_AFTER_CUE = re.compile(
-    r"\W{0,3}(?:has|have|was|were|is)?\s*(?:been\s+)?(?:successfully\s+)?"
-    r"(?P<cue>debited|credited|spent|paid|charged|withdrawn|deposited|received|"
-    r"transferred|sent|refunded)\b"
 )
 _BARE_AMOUNT = re.compile(
     words(
@@ -142,24 +170,26 @@ def classify_money(text: str, money: Sequence[Money]) -> list[RoledMoney]:
         window_start = max(line_start, previous_end, mention.start - 60)
         previous_end = mention.end
         role, cue = AMOUNT, ""
-        cues = list(_ROLE_CUES.finditer(low, window_start, mention.start))
-        if cues:
-            nearest = cues[-1]
-            role = nearest.lastgroup or AMOUNT
+        nearest = None
+        for match in _ROLE_CUES.finditer(low, window_start, mention.start):
+            nearest = match
+        if nearest is not None:
+            role = _role_of(nearest.group(0))
             cue = text[nearest.start() : nearest.end()].strip()
-        if _DUE_AFTER.match(low, mention.end):
+        after = _AFTER.match(low, mention.end)
+        verb = after.group("cue") if after is not None else None
+        if after is not None and after.lastgroup == "due":
             role, cue = DUE, "is due"
-        if _PROMOTIONAL_BEFORE.search(
-            low, max(0, mention.start - 16), mention.start
-        ) or _PROMOTIONAL_AFTER.match(low, mention.end):
+        if (after is not None and after.lastgroup == "promotion") or (
+            _PROMOTIONAL_BEFORE.search(low, max(0, mention.start - 16), mention.start)
+        ):
             role, cue = PROMOTION, "offer wording"
         score = 2 if role == AMOUNT and cue else 0
-        after = _AFTER_CUE.match(low, mention.end)
-        if after is not None:
+        if verb is not None:
             if role in (BALANCE, LIMIT, DUE, RATE):
                 role = AMOUNT
             score += 3
-            cue = cue or after.group("cue")
+            cue = cue or verb
         if (
             index > 0
             and money[index - 1].end >= window_start
@@ -168,6 +198,15 @@ def classify_money(text: str, money: Sequence[Money]) -> list[RoledMoney]:
             role = EQUIVALENT
         roled.append(RoledMoney(mention, role, cue, score))
     return roled
+
+
+def _role_of(cue: str) -> str:
+    if cue == "=":
+        return RATE
+    for role, pattern in _ROLE_OF:
+        if pattern.fullmatch(cue):
+            return role
+    return AMOUNT
 
 
 def possible_amounts(roled: Sequence[RoledMoney]) -> list[Money]:
