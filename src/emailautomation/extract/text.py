@@ -68,6 +68,7 @@ _HIDDEN_CLASS = re.compile(
     re.IGNORECASE,
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_BLANK_RUNS = re.compile(r"\n{3,}")
 _HAS_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _LOOKS_HTML = re.compile(
@@ -166,10 +167,13 @@ def plain_to_text(body: str) -> str:
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = body.split("\n")
+    folded = [" ".join(raw.split()) for raw in raw_lines]
+    if max(map(len, folded)) < 60 and not any(raw.endswith(" ") for raw in raw_lines):
+        # No line can continue on the next: only blank runs to fold.
+        return _BLANK_RUNS.sub("\n\n", "\n".join(folded)).strip("\n")
     lines: list[str] = []
     join_next = False
-    for raw in raw_lines:
-        line = " ".join(raw.split())
+    for raw, line in zip(raw_lines, folded, strict=True):
         if join_next and line and lines and not _LABEL_LINE.match(line):
             lines[-1] = f"{lines[-1]} {line}"
         elif line or (lines and lines[-1]):
