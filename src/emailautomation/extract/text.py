@@ -69,6 +69,9 @@ _HIDDEN_CLASS = re.compile(
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_ODD_SPACE = re.compile(
+    "  |[\t\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
 _HAS_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _LOOKS_HTML = re.compile(
@@ -167,7 +170,10 @@ def plain_to_text(body: str) -> str:
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = body.split("\n")
-    folded = [" ".join(raw.split()) for raw in raw_lines]
+    if _ODD_SPACE.search(body):
+        folded = [" ".join(raw.split()) for raw in raw_lines]
+    else:  # single spaces only: trimming the ends is enough
+        folded = [raw.strip() for raw in raw_lines]
     if max(map(len, folded)) < 60 and not any(raw.endswith(" ") for raw in raw_lines):
         # No line can continue on the next: only blank runs to fold.
         return _BLANK_RUNS.sub("\n\n", "\n".join(folded)).strip("\n")
