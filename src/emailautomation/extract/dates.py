@@ -283,6 +283,8 @@ def find_dates(
 
     spelled = (_DAY_MONTH, _MONTH_DAY) if _MONTH_HINT.search(low) else ()
     for pattern in spelled:
+        if pattern is _MONTH_DAY and mentions:
+            break  # a text that writes "12 Nov" does not also write "Nov 12"
         for match in pattern.finditer(low):
             start = match.start()
             if pattern is _MONTH_DAY:

@@ -313,8 +313,19 @@ _DIRECTION_CUES = re.compile(words(_CREDIT_WORDS + _DEBIT_WORDS))
 
 
 def _side(low: str, match: re.Match[str]) -> str:
-    credit = _CREDIT_CUES.match(low, match.start())
-    return CREDIT if credit is not None and credit.end() == match.end() else DEBIT
+    # The words found tell the side by themselves ("paid into" and "paid" are
+    # different matches), so each is worked out once.
+    word = match.group(0)
+    side = _SIDES.get(word)
+    if side is None:
+        credit = _CREDIT_CUES.match(low, match.start())
+        side = CREDIT if credit is not None and credit.end() == match.end() else DEBIT
+        if len(_SIDES) < 4096:
+            _SIDES[word] = side
+    return side
+
+
+_SIDES: dict[str, str] = {}
 
 
 def find_direction(text: str, subject: str, amount: Money | None) -> Finding[str]:
