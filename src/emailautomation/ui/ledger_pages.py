@@ -7,10 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QStringListModel,
     Qt,
     Signal,
@@ -57,12 +55,12 @@ from emailautomation.ui.books import (
 from emailautomation.ui.category_offer import (
     error_colour,
 )
+from emailautomation.ui.row_model import ModelIndex, RowTableModel
 from emailautomation.ui.runs import BackgroundTasks
 from emailautomation.ui.workers import StoreTask, StoreWork, TaskError
 
 log = logging.getLogger(__name__)
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 SETTINGS_FILTER = "TOML files (*.toml);;All files (*)"
 
 
@@ -412,46 +410,14 @@ class SettingsFileBar(QWidget):
 # -- account mappings -------------------------------------------------------
 
 
-class MappingsModel(QAbstractTableModel):
+class MappingsModel(RowTableModel):
     """The mapping table: card or account digits → ledger account."""
 
     TITLES = ("Card / account digits", "Ledger account")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Mapping] = []
-
-    def set_rows(self, rows: Sequence[Mapping]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    _rows: list[Mapping]
 
     def row_at(self, position: int) -> Mapping:
         return self._rows[position]
-
-    def position_of(self, mapping_id: int) -> int | None:
-        for position, row in enumerate(self._rows):
-            if row.id == mapping_id:
-                return position
-        return None
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.TITLES)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and (
-            role == Qt.ItemDataRole.DisplayRole
-        ):
-            return self.TITLES[section]
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -464,7 +430,7 @@ class MappingsModel(QAbstractTableModel):
         return None
 
 
-class MailDefaultsModel(QAbstractTableModel):
+class MailDefaultsModel(RowTableModel):
     """Each mail account and the ledger account its unmapped digits go to;
     the second column is edited in place (empty: the general default).
 
@@ -477,37 +443,20 @@ class MailDefaultsModel(QAbstractTableModel):
     changeRequested = Signal(int, object)
     rejected = Signal(str)
 
+    _rows: list[MailAccountDefault]
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[MailAccountDefault] = []
         self._fallback = ""
 
-    def set_rows(self, rows: Sequence[MailAccountDefault], fallback: str) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
+    def set_rows(  # type: ignore[override]
+        self, rows: Sequence[MailAccountDefault], fallback: str
+    ) -> None:
         self._fallback = fallback
-        self.endResetModel()
+        super().set_rows(rows)
 
     def row_at(self, position: int) -> MailAccountDefault:
         return self._rows[position]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.TITLES)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and (
-            role == Qt.ItemDataRole.DisplayRole
-        ):
-            return self.TITLES[section]
-        return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)

@@ -7,12 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
     QMimeData,
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
     Slot,
@@ -58,11 +55,11 @@ from emailautomation.ui.ledger_pages import (
     row_table,
     with_error,
 )
+from emailautomation.ui.row_model import ModelIndex, RowTableModel
 from emailautomation.ui.workers import TaskError
 
 log = logging.getLogger(__name__)
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 RULE_MIME = "application/x-emailautomation-rule-id"
 DIRECTION_CHOICES = (
     (None, "Either"),
@@ -80,7 +77,7 @@ def _direction_text(direction: str | None) -> str:
     return {"debit": "money out", "credit": "money in"}.get(direction or "", "")
 
 
-class RulesModel(QAbstractTableModel):
+class RulesModel(RowTableModel):
     """The ordered rule table; rows are dragged to a new place.
 
     A drop does not move the row itself: it asks for the move
@@ -91,41 +88,10 @@ class RulesModel(QAbstractTableModel):
     TITLES = ("#", "Match", "Pattern", "Category", "Payee", "Digits", "Direction")
     moveRequested = Signal(int, int)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Rule] = []
-
-    def set_rows(self, rows: Sequence[Rule]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    _rows: list[Rule]
 
     def row_at(self, position: int) -> Rule:
         return self._rows[position]
-
-    def position_of(self, rule_id: int) -> int | None:
-        for position, row in enumerate(self._rows):
-            if row.id == rule_id:
-                return position
-        return None
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.TITLES)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and (
-            role == Qt.ItemDataRole.DisplayRole
-        ):
-            return self.TITLES[section]
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
