@@ -269,3 +269,21 @@ def test_process_draws_a_progress_bar_on_a_terminal(sqlite_url, mailbox, corpus_
     assert "Tty: 4 new" in out
     assert b"[##############################] 4/4" in drawn
     assert b"connecting to 127.0.0.1" in drawn
+
+
+@pytest.mark.parametrize(
+    ("stored", "currency", "shown"),
+    [
+        ("789.0000", "INR", "789.00"),
+        ("120.0", "INR", "120.00"),
+        ("3500.0000", "JPY", "3500"),
+        ("12.5000", "KWD", "12.500"),
+        ("0.1250", "USD", "0.125"),
+    ],
+)
+def test_amounts_are_shown_to_the_currency_minor_unit(stored, currency, shown):
+    from decimal import Decimal
+
+    from emailautomation.extract.model import format_amount
+
+    assert format_amount(Decimal(stored), currency) == shown

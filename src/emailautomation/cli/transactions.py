@@ -22,14 +22,14 @@ def register(subparsers: Any) -> None:
 
 def transaction_json(row: Transaction) -> dict[str, Any]:
     return {
-        "amount": format_amount(row.amount),
+        "amount": format_amount(row.amount, row.currency),
         "currency": row.currency,
         "direction": row.direction,
         "account": row.account,
         "merchant": row.merchant,
         "date": row.date.isoformat(),
         "time": format_time(row.time),
-        "balance": format_amount(row.balance),
+        "balance": format_amount(row.balance, row.currency),
         "reference": row.reference,
         "bank": row.bank,
     }

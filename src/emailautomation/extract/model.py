@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from emailautomation.alert import Alert
+from emailautomation.extract.currencies import minor_units
 
 DEBIT = "debit"
 CREDIT = "credit"
@@ -41,33 +42,32 @@ class TransactionFields:
     def as_json(self) -> dict[str, Any]:
         """The fields as the CLI prints them: decimals as strings, ISO dates."""
         return {
-            "amount": format_amount(self.amount),
+            "amount": format_amount(self.amount, self.currency),
             "currency": self.currency,
             "direction": self.direction,
             "account": self.account,
             "merchant": self.merchant,
             "date": self.date.isoformat(),
             "time": format_time(self.time),
-            "balance": format_amount(self.balance),
+            "balance": format_amount(self.balance, self.currency),
             "reference": self.reference,
             "bank": self.bank,
         }
 
 
-_CENTS = Decimal("0.01")
-
-
-def format_amount(value: Decimal | None) -> str | None:
-    """A decimal string with at least two places and no padding beyond them.
+def format_amount(value: Decimal | None, currency: str | None = None) -> str | None:
+    """A decimal string padded to the currency's minor unit, never rounded.
 
     ``Decimal("789.0000")`` (as Numeric columns return it) → ``"789.00"``;
-    ``Decimal("0.125")`` stays ``"0.125"``.
+    with ``"JPY"`` ``3500.0000`` → ``"3500"``, with ``"KWD"`` ``12.5`` →
+    ``"12.500"``; digits beyond the minor unit (``0.125`` USD) are kept.
     """
     if value is None:
         return None
+    places = minor_units(currency) if currency else 2
     normalised = value.normalize()
-    if normalised.as_tuple().exponent > -2:  # type: ignore[operator]
-        normalised = normalised.quantize(_CENTS)
+    if normalised.as_tuple().exponent > -places:  # type: ignore[operator]
+        normalised = normalised.quantize(Decimal(1).scaleb(-places))
     return f"{normalised:f}"
 
 

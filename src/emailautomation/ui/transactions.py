@@ -274,7 +274,7 @@ class TransactionsModel(QAbstractTableModel):
             return _display(row, column)
         if role == Qt.ItemDataRole.EditRole:
             if column == AMOUNT:
-                return format_amount(row.amount)
+                return format_amount(row.amount, row.currency)
             if column == MERCHANT:
                 return row.merchant or ""
             if column == CATEGORY:
