@@ -376,3 +376,38 @@ def test_progress_events_tell_the_story_of_a_run(
     assert [(e.index, e.total) for e in done] == [(i, 6) for i in range(1, 7)]
     assert events[-1] == Finished(summary)
     assert all(pickle.loads(pickle.dumps(e)) == e for e in events)
+
+
+def test_new_transactions_get_their_category_from_the_rules(
+    sqlite_url, mailbox, make_account, corpus_files
+):
+    from emailautomation.ledger.rules import RuleDraft, add_rule
+
+    database = Database(sqlite_url)
+    with database.session() as session:
+        add_rule(
+            session,
+            RuleDraft(
+                match="contains",
+                pattern="bigbasket",
+                category="Expenses:Food:Groceries",
+                payee="BigBasket",
+            ),
+        )
+    database.close()
+    mailbox.deliver_files(corpus_files)
+    account_id = make_account(sqlite_url, mailbox)
+
+    summary = process_account(account_id, sqlite_url)
+
+    assert summary.status == "succeeded"
+    database = Database(sqlite_url)
+    with database.session() as session:
+        rows = session.execute(
+            select(Transaction.merchant, Transaction.category, Transaction.payee)
+        ).all()
+    database.close()
+    groceries = [r for r in rows if r.category == "Expenses:Food:Groceries"]
+    assert [r.payee for r in groceries] == ["BigBasket"]
+    assert "BIGBASKET" in groceries[0].merchant.upper()
+    assert all(r.category is None for r in rows if r not in groceries)

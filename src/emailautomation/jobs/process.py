@@ -138,7 +138,24 @@ def _run(
         session.rollback()
         log.exception("run %s of account %r crashed", run.id, account.name)
         return _finish(session, account, run, counts, RunStatus.FAILED, exc)
+    if counts.stored:
+        _categorise(session)
     return _finish(session, account, run, counts, status, None)
+
+
+def _categorise(session: Session) -> None:
+    """Give new transactions their category from the person's rules.
+
+    The transactions are committed already; a rule that fails here costs
+    only the categories, which ``rule apply`` or the window can redo.
+    """
+    from emailautomation.ledger.rules import apply_rules
+
+    try:
+        apply_rules(session)
+    except Exception:
+        session.rollback()
+        log.exception("category rules could not be applied after the run")
 
 
 def _sync(
