@@ -287,3 +287,38 @@ def test_amounts_are_shown_to_the_currency_minor_unit(stored, currency, shown):
     from emailautomation.extract.model import format_amount
 
     assert format_amount(Decimal(stored), currency) == shown
+
+
+def test_a_command_loads_only_what_it_needs():
+    probe = (
+        "import sys\n"
+        "from emailautomation.cli import build_parser, command_in\n"
+        "argv = ['--db', 'sqlite:////tmp/x.db', '-v', 'process']\n"
+        "build_parser(command_in(argv)).parse_args(argv)\n"
+        "heavy = ['emailautomation.extract.engine', 'emailautomation.ledger',\n"
+        "         'emailautomation.extract.templates', 'PySide6']\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_help_without_a_command_lists_every_command():
+    result = cli("--help")
+    assert result.returncode == 0
+    for command in (
+        "account",
+        "process",
+        "transactions",
+        "parse",
+        "gui",
+        "export",
+        "mapping",
+        "rule",
+        "learn",
+        "templates",
+    ):
+        assert command in result.stdout

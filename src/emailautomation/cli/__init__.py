@@ -12,19 +12,37 @@ from emailautomation import __version__
 from emailautomation.errors import EmailAutomationError
 
 # Each module adds its sub-commands with ``register(subparsers)``; a command
-# sets ``func(args) -> int`` as its default.
-COMMAND_MODULES = (
-    "emailautomation.cli.accounts",
-    "emailautomation.cli.process",
-    "emailautomation.cli.transactions",
-    "emailautomation.cli.parse",
-    "emailautomation.cli.gui",
-    "emailautomation.cli.ledger",
-    "emailautomation.cli.templates",
-)
+# sets ``func(args) -> int`` as its default. Only the module of the command
+# being run is imported, so ``process`` does not pay for loading the
+# extraction engine, the ledger or Qt before it knows there is mail to read.
+COMMANDS = {
+    "account": "emailautomation.cli.accounts",
+    "process": "emailautomation.cli.process",
+    "transactions": "emailautomation.cli.transactions",
+    "parse": "emailautomation.cli.parse",
+    "gui": "emailautomation.cli.gui",
+    "export": "emailautomation.cli.ledger",
+    "mapping": "emailautomation.cli.ledger",
+    "rule": "emailautomation.cli.ledger",
+    "learn": "emailautomation.cli.templates",
+    "templates": "emailautomation.cli.templates",
+}
+_OPTIONS_WITH_VALUE = {"--db"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_in(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv`` (after the global options), if any."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _OPTIONS_WITH_VALUE:
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with a known ``command`` only that command's module loads."""
     parser = argparse.ArgumentParser(
         prog="emailautomation",
         description="Turn bank alert e-mails into a local ledger of transactions.",
@@ -46,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="log more (-v: what happens, -vv: details)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    wanted = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()
+    for name in dict.fromkeys(wanted):
         importlib.import_module(name).register(subparsers)
     return parser
 
@@ -61,7 +80,7 @@ def _configure_logging(verbosity: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(command_in(args_list))
     args = parser.parse_args(args_list)
     _configure_logging(args.verbose)
     if args.command is None:
