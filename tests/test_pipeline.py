@@ -411,3 +411,30 @@ def test_new_transactions_get_their_category_from_the_rules(
     assert [r.payee for r in groceries] == ["BigBasket"]
     assert "BIGBASKET" in groceries[0].merchant.upper()
     assert all(r.category is None for r in rows if r not in groceries)
+
+
+def test_categorising_after_a_run_touches_only_that_runs_transactions(
+    sqlite_url, mailbox, make_account, corpus_files
+):
+    from emailautomation.ledger.rules import RuleDraft, add_rule
+
+    mailbox.deliver_files(corpus_files[:1])  # the BIGBASKET alert
+    account_id = make_account(sqlite_url, mailbox)
+    process_account(account_id, sqlite_url)
+    database = Database(sqlite_url)
+    with database.session() as session:
+        add_rule(
+            session,
+            RuleDraft(match="contains", pattern="bigbasket", category="Expenses:Food"),
+        )
+    database.close()
+    mailbox.deliver_files(corpus_files[1:4])
+
+    process_account(account_id, sqlite_url)
+
+    database = Database(sqlite_url)
+    with database.session() as session:
+        first = session.scalar(select(Transaction).order_by(Transaction.id))
+    database.close()
+    # Earlier rows wait for "rule apply" or the window's button.
+    assert "BIGBASKET" in first.merchant.upper() and first.category is None

@@ -139,12 +139,12 @@ def _run(
         log.exception("run %s of account %r crashed", run.id, account.name)
         return _finish(session, account, run, counts, RunStatus.FAILED, exc)
     if counts.stored:
-        _categorise(session)
+        _categorise(session, run.id)
     return _finish(session, account, run, counts, status, None)
 
 
-def _categorise(session: Session) -> None:
-    """Give new transactions their category from the person's rules.
+def _categorise(session: Session, run_id: int) -> None:
+    """Give this run's transactions their category from the person's rules.
 
     The transactions are committed already; a rule that fails here costs
     only the categories, which ``rule apply`` or the window can redo.
@@ -152,7 +152,7 @@ def _categorise(session: Session) -> None:
     from emailautomation.ledger.rules import apply_rules
 
     try:
-        apply_rules(session)
+        apply_rules(session, run_id=run_id)
     except Exception:
         session.rollback()
         log.exception("category rules could not be applied after the run")

@@ -18,7 +18,7 @@ from emailautomation.ledger.names import (
     normalise_digits,
 )
 from emailautomation.store.ledger import CategoryRule
-from emailautomation.store.models import Transaction, utcnow
+from emailautomation.store.models import ProcessedMessage, Transaction, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,9 @@ class RuleBook:
     def load(cls, session: Session) -> RuleBook:
         return cls(list_rules(session))
 
+    def __len__(self) -> int:
+        return len(self._rules)
+
     def first_match(
         self, merchant: str | None, digits: str | None, direction: str
     ) -> Rule | RuleDraft | None:
@@ -285,18 +288,27 @@ def _hand_edited(row: Transaction, name: str) -> bool:
     return name in (row.edited_fields or [])
 
 
-def apply_rules(session: Session, *, recategorise: bool = False) -> int:
+def apply_rules(
+    session: Session, *, recategorise: bool = False, run_id: int | None = None
+) -> int:
     """Categorise stored transactions with the rules; returns how many changed.
 
     By default only uncategorised transactions get a category (and the rule's
     payee). With ``recategorise`` every transaction whose category was not set
     by hand is worked out again, so a changed rule changes what it caught
-    before. Hand-set categories and payees are never touched.
+    before. ``run_id`` limits it to the transactions one processing run
+    stored. Hand-set categories and payees are never touched.
     """
     book = RuleBook.load(session)
+    if not book and not recategorise:
+        return 0  # nothing could get a category; don't load every row
     query = select(Transaction)
     if not recategorise:
         query = query.where(Transaction.category.is_(None))
+    if run_id is not None:
+        query = query.join(
+            ProcessedMessage, Transaction.message_id == ProcessedMessage.id
+        ).where(ProcessedMessage.run_id == run_id)
     changed = 0
     for row in session.scalars(query):
         if _hand_edited(row, "category"):
