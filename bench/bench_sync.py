@@ -2,8 +2,8 @@
 
 Run as root (it starts a throw-away Dovecot like the test fixture)::
 
-    /tmp/venv0/bin/python bench/bench_sync.py            # N=10,000, 3 rounds
-    /tmp/venv0/bin/python bench/bench_sync.py --large    # and again with N=100,000
+    .venv/bin/python bench/bench_sync.py            # N=10,000, 3 rounds
+    .venv/bin/python bench/bench_sync.py --large    # and again with N=100,000
 
 Everything is measured in the same run on the same mailbox, rounds
 interleaved so that a busy moment on the machine hits every contender alike;
