@@ -85,6 +85,15 @@ class TestMailbox:
     def deliver_files(self, paths: list[Path]) -> int:
         return self.deliver([p.read_bytes() for p in paths])
 
+    def account_add_args(self, db_url: str, name: str) -> list[str]:
+        """``emailautomation`` arguments that add this mailbox as account ``name``;
+        the password goes on standard input."""
+        return [
+            "--db", db_url, "account", "add", name, "--host", self.host,
+            "--port", str(self.port), "--security", "plain", "--user", self.user,
+            "--since", "2025-01-01", "--password-stdin",
+        ]  # fmt: skip
+
 
 @pytest.fixture
 def mailbox(dovecot: Dovecot) -> TestMailbox:

@@ -90,22 +90,7 @@ def test_bundle_processes_a_mailbox_into_sqlite(
     db = f"sqlite:///{tmp_path / 'bundle.sqlite3'}"
     added = run(
         bundle,
-        "--db",
-        db,
-        "account",
-        "add",
-        "Bundle",
-        "--host",
-        mailbox.host,
-        "--port",
-        str(mailbox.port),
-        "--security",
-        "plain",
-        "--user",
-        mailbox.user,
-        "--since",
-        "2025-01-01",
-        "--password-stdin",
+        *mailbox.account_add_args(db, "Bundle"),
         stdin=mailbox.password + "\n",
     )
     assert added.returncode == 0, added.stderr

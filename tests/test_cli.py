@@ -113,23 +113,7 @@ def test_bad_arguments_are_reported_by_name(sqlite_url):
 def test_process_then_transactions_json(sqlite_url, mailbox, corpus, corpus_files):
     mailbox.deliver_files(corpus_files)
     added = cli(
-        "--db",
-        sqlite_url,
-        "account",
-        "add",
-        "Test",
-        "--host",
-        mailbox.host,
-        "--port",
-        str(mailbox.port),
-        "--security",
-        "plain",
-        "--user",
-        mailbox.user,
-        "--since",
-        "2025-01-01",
-        "--password-stdin",
-        stdin=mailbox.password + "\n",
+        *mailbox.account_add_args(sqlite_url, "Test"), stdin=mailbox.password + "\n"
     )
     assert added.returncode == 0, added.stderr
 
@@ -169,23 +153,7 @@ def test_process_then_transactions_json(sqlite_url, mailbox, corpus, corpus_file
 
 @pytest.mark.imap
 def test_process_exits_non_zero_when_an_account_fails(sqlite_url, mailbox):
-    cli(
-        "--db",
-        sqlite_url,
-        "account",
-        "add",
-        "Wrong",
-        "--host",
-        mailbox.host,
-        "--port",
-        str(mailbox.port),
-        "--security",
-        "plain",
-        "--user",
-        mailbox.user,
-        "--password-stdin",
-        stdin="not-the-password\n",
-    )
+    cli(*mailbox.account_add_args(sqlite_url, "Wrong"), stdin="not-the-password\n")
     result = cli("--db", sqlite_url, "process")
     assert result.returncode == 1
     assert result.stdout.startswith("Wrong: FAILED: ")
@@ -227,25 +195,7 @@ def test_process_draws_a_progress_bar_on_a_terminal(sqlite_url, mailbox, corpus_
     import pty
 
     mailbox.deliver_files(corpus_files[:4])
-    cli(
-        "--db",
-        sqlite_url,
-        "account",
-        "add",
-        "Tty",
-        "--host",
-        mailbox.host,
-        "--port",
-        str(mailbox.port),
-        "--security",
-        "plain",
-        "--user",
-        mailbox.user,
-        "--since",
-        "2025-01-01",
-        "--password-stdin",
-        stdin=mailbox.password + "\n",
-    )
+    cli(*mailbox.account_add_args(sqlite_url, "Tty"), stdin=mailbox.password + "\n")
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "emailautomation", "--db", sqlite_url, "process"],
