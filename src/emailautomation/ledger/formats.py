@@ -9,8 +9,8 @@ import io
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from emailautomation.extract.model import format_amount, format_time
 from emailautomation.ledger.entries import LedgerEntry
 from emailautomation.ledger.errors import LedgerError
 
@@ -76,22 +76,6 @@ class Declarations:
 
     def __bool__(self) -> bool:
         return bool(self.accounts or self.commodities or self.tags)
-
-
-def format_amount(value: Decimal) -> str:
-    """Plain digits with "." and at least two decimals: ``-1234.50``, ``12.345``.
-
-    No grouping and no exponent, which all three tools and spreadsheets read
-    the same way; trailing zeros of the stored scale are dropped.
-    """
-    places = max(2, -min(0, int(value.normalize().as_tuple().exponent)))
-    return f"{value:.{places}f}"
-
-
-def format_time(value: dt.time | None) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
 def one_line(text: str) -> str:
