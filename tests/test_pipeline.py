@@ -438,3 +438,42 @@ def test_categorising_after_a_run_touches_only_that_runs_transactions(
     database.close()
     # Earlier rows wait for "rule apply" or the window's button.
     assert "BIGBASKET" in first.merchant.upper() and first.category is None
+
+
+def test_look_alike_transactions_are_both_kept_and_flagged(
+    sqlite_url, mailbox, make_account, corpus_files
+):
+    from emailautomation.jobs import reread_messages
+
+    coffee = corpus_files[0].read_bytes()
+    twin = coffee.replace(b"p01_hdfc_cc@alerts.example", b"p01-again@alerts.example")
+    assert twin != coffee
+    mailbox.deliver([coffee, twin, corpus_files[1].read_bytes()])
+    account_id = make_account(sqlite_url, mailbox)
+
+    summary = process_account(account_id, sqlite_url)
+
+    assert summary.stored == 3
+    database = Database(sqlite_url)
+    with database.session() as session:
+        flags = sorted(session.scalars(select(Transaction.possible_duplicate)).all())
+        assert flags == [False, True, True]
+        # Read one twin again as after a parser change: still two rows, flagged.
+        message = session.scalar(
+            select(ProcessedMessage).where(
+                ProcessedMessage.key.endswith(".p01-again@alerts.example")
+            )
+        )
+        session.delete(message.transaction)
+        message.outcome = "ignored"
+        session.commit()
+        twin_id = message.id
+    database.close()
+
+    assert reread_messages(sqlite_url, message_ids=[twin_id])["transaction"] == 1
+
+    database = Database(sqlite_url)
+    with database.session() as session:
+        flags = sorted(session.scalars(select(Transaction.possible_duplicate)).all())
+    database.close()
+    assert flags == [False, True, True]

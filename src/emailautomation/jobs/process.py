@@ -452,28 +452,10 @@ def _apply(
     for name, value in _transaction_values(verdict.fields).items():
         if name not in edited:
             setattr(row, name, value)
-    _flag_duplicates(session, row)
+    session.flush()
+    _flag_batch_duplicates(session, account.id, [(message.id, row.date, row.amount)])
     _mark_templates_used(session, [verdict.fields.template_id])
     return verdict.summary
-
-
-def _flag_duplicates(session: Session, row: Transaction) -> None:
-    """Mark rows that look alike (same day, amount, currency, card); keep them all."""
-    twins = session.scalars(
-        select(Transaction).where(
-            Transaction.mail_account_id == row.mail_account_id,
-            Transaction.date == row.date,
-            Transaction.amount == row.amount,
-            Transaction.currency == row.currency,
-            Transaction.account == row.account,
-            Transaction.direction == row.direction,
-        )
-    ).all()
-    others = [twin for twin in twins if twin is not row]
-    if others:
-        row.possible_duplicate = True
-        for twin in others:
-            twin.possible_duplicate = True
 
 
 def _flag_batch_duplicates(
@@ -481,11 +463,12 @@ def _flag_batch_duplicates(
     account_id: int,
     rows: Sequence[tuple[int, dt.date, Decimal]],
 ) -> None:
-    """``_flag_duplicates`` for the transactions a batch inserted, given as
-    (message id, date, amount), with one query and one update.
+    """Mark transactions that look alike (same day, amount, currency, card
+    and direction) as possible duplicates, and keep them all.
 
-    Look-alikes are grouped on the values as stored, so the batch's own rows
-    and older ones compare exactly as the per-row query compares them.
+    ``rows`` are the (message id, date, amount) of the transactions just
+    stored, a batch's or a re-read's; one query and one update. Look-alikes
+    are grouped on the values as stored.
     """
     if not rows:
         return
